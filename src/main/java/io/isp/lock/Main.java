@@ -1,0 +1,94 @@
+package io.isp.lock;
+
+import io.isp.lock.config.ConfigException;
+import io.isp.lock.config.ConfigLoader;
+import io.isp.lock.config.ServiceConfig;
+import io.vertx.core.Vertx;
+import sun.misc.Signal;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar isp-lock-service.jar [--config FILE]}: loads and validates the configuration,
+ * deploys the service, and on SIGTERM/SIGINT shuts down in order and exits 0.
+ *
+ * <p>Exit codes: 0 after a clean shutdown, 1 when start-up fails (e.g. Redis rejects the
+ * credentials, the port is taken), 2 for a bad command line or configuration.
+ */
+public final class Main {
+
+  static final int EXIT_STARTUP_FAILED = 1;
+  static final int EXIT_BAD_CONFIG = 2;
+  private static final String DEFAULT_CONFIG = "conf/config.yaml";
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Logging.init();
+    Path configFile = configFile(args);
+    Vertx vertx = Vertx.vertx();
+    System.Logger log = System.getLogger(Main.class.getName());
+    ConfigLoader.load(vertx, configFile)
+      .onFailure(error -> exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage()))
+      .compose(config -> {
+        Logging.setLevel(config.logLevel());
+        return ServiceDeployment.deploy(vertx, config).map(config);
+      })
+      .onSuccess(config -> {
+        log.log(System.Logger.Level.INFO, "isp-lock-service listening on " + config.http().host() + ":"
+          + config.http().port() + " (config " + configFile + ")");
+        onTermination(vertx, config);
+      })
+      .onFailure(error -> {
+        if (!(error instanceof ConfigException)) {
+          exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage());
+        }
+      });
+  }
+
+  private static Path configFile(String[] args) {
+    String file = DEFAULT_CONFIG;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = args[++i];
+      } else if (args[i].startsWith("--config=")) {
+        file = args[i].substring("--config=".length());
+      } else {
+        System.err.println("usage: java -jar isp-lock-service.jar [--config FILE]   (unknown argument: " + args[i] + ")");
+        System.exit(EXIT_BAD_CONFIG);
+      }
+    }
+    return Path.of(file);
+  }
+
+  /**
+   * SIGTERM and SIGINT: stop accepting, answer waiters 503, let in-flight requests finish (bounded by
+   * http.shutdownTimeout), then exit 0. A JVM shutdown hook could not choose the exit code (143).
+   */
+  private static void onTermination(Vertx vertx, ServiceConfig config) {
+    long boundMs = config.http().shutdownTimeout().toMillis() + config.redis().commandTimeout().toMillis() + 2000;
+    Runnable shutdown = () -> {
+      CountDownLatch closed = new CountDownLatch(1);
+      vertx.close().onComplete(ignored -> closed.countDown());
+      try {
+        if (!closed.await(boundMs, TimeUnit.MILLISECONDS)) {
+          System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      System.exit(0);
+    };
+    Signal.handle(new Signal("TERM"), signal -> new Thread(shutdown, "shutdown").start());
+    Signal.handle(new Signal("INT"), signal -> new Thread(shutdown, "shutdown").start());
+  }
+
+  /** Exits from a thread of its own: System.exit blocks, and must never run on an event loop. */
+  private static void exit(int code, String message) {
+    System.err.println(message);
+    new Thread(() -> System.exit(code), "exit").start();
+  }
+}

@@ -1,0 +1,19 @@
+package io.isp.lock.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to reach Redis and how locks are laid out in it. Exactly one of {@code server} and
+ * {@code sentinel} is present.
+ *
+ * @param prefix lock keys are {@code <prefix>::<key>}, the original service's layout
+ * @param defaultTtl TTL of a lock whose request names none ({@code redis.defaultTimeOut})
+ * @param commandTimeout a Redis call not answered within this fails with 503
+ * @param maxPoolSize pooled connections to the master
+ * @param maxPoolWaiting requests that may queue for a pooled connection before failing fast
+ */
+public record RedisConfig(Optional<String> server, String userName, String password, int db, String prefix,
+                          Duration defaultTtl, Duration commandTimeout, Optional<SentinelConfig> sentinel,
+                          int maxPoolSize, int maxPoolWaiting) {
+}

@@ -1,0 +1,5 @@
+package io.isp.lock.config;
+
+/** The whole, validated configuration of one process. */
+public record ServiceConfig(String logLevel, HttpConfig http, RedisConfig redis, LockLimits lock) {
+}

@@ -1,0 +1,75 @@
+package io.isp.lock.http;
+
+import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.lock.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The HTTP front end: routes, auth, body limits and error mapping. Talks to the LockVerticle over the event bus. */
+public final class HttpVerticle extends VerticleBase {
+
+  static final String API = "/api/isp-lock-service";
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final ServiceConfig config;
+  private HttpServer server;
+
+  public HttpVerticle(ServiceConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    HealthRoutes.mount(vertx, router);
+
+    if (!config.http().tokens().isEmpty()) {
+      router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
+    }
+    router.post(API + "/*").handler(LockApi::requireJson);
+    router.post(API + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    LockApi api = new LockApi(vertx, config);
+    router.post(API + "/lock").handler(api::lock);
+    router.post(API + "/unlock").handler(api::unlock);
+
+    router.errorHandler(400, ctx -> problem(ctx, ErrorCode.INVALID_JSON, "malformed request"));
+    router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));
+    router.errorHandler(405, ctx -> problem(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> problem(ctx, ErrorCode.PAYLOAD_TOO_LARGE,
+      "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(415, ctx -> problem(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+    router.errorHandler(500, ctx -> problem(ctx, ErrorCode.INTERNAL, "unexpected error"));
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+      .setHost(config.http().host())
+      .setPort(config.http().port())
+      .setMaxInitialLineLength(8192));
+    return server.requestHandler(router).listen();
+  }
+
+  /** Stops accepting, lets in-flight requests finish within {@code http.shutdownTimeout}. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The port actually bound; differs from the configured one when that is 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static void problem(RoutingContext ctx, ErrorCode error, String detail) {
+    if (error == ErrorCode.INTERNAL && ctx.failure() != null) {
+      System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR, "request failed", ctx.failure());
+    }
+    Problems.send(ctx, error, null, detail);
+  }
+}

@@ -1,0 +1,124 @@
+package io.isp.lock.http;
+
+import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.lock.ErrorCode;
+import io.isp.lock.lock.LockAddresses;
+import io.isp.lock.lock.LockCommand;
+import io.isp.lock.lock.LockException;
+import io.isp.lock.lock.LockRequests;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Supplier;
+
+/**
+ * The lock endpoints: validate the body, send it over the event bus to the LockVerticle, and map
+ * the reply (or failure) to HTTP. No Redis here.
+ */
+final class LockApi {
+
+  private final Vertx vertx;
+  private final LockRequests requests;
+  private final long commandTimeoutMs;
+
+  LockApi(Vertx vertx, ServiceConfig config) {
+    this.vertx = vertx;
+    this.requests = new LockRequests(config.lock(), config.redis().defaultTtl());
+    this.commandTimeoutMs = config.redis().commandTimeout().toMillis();
+  }
+
+  void lock(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    LockCommand command = body == null ? null : validated(ctx, () -> requests.lock(body));
+    if (command != null) {
+      forward(ctx, LockAddresses.LOCK, body, command.waitMs());
+    }
+  }
+
+  void unlock(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body != null && validated(ctx, () -> requests.unlock(body)) != null) {
+      forward(ctx, LockAddresses.UNLOCK, body, 0);
+    }
+  }
+
+  /** Rejects non-JSON content types before the body is read. */
+  static void requireJson(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    // absent is tolerated: the original service and many of its clients never set it
+    if (contentType != null && !isJson(contentType)) {
+      Problems.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, null,
+        "Content-Type must be application/json, got '" + contentType + "'");
+      return;
+    }
+    ctx.next();
+  }
+
+  private static boolean isJson(String contentType) {
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase();
+    return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject body, long waitMs) {
+    // the LockVerticle answers within the wait plus a Redis call or two; past that it is gone
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000);
+    Future<Message<JsonObject>> reply = vertx.eventBus().request(address, body, delivery);
+    reply.onComplete(outcome -> {
+      if (outcome.succeeded()) {
+        ctx.response().putHeader("Content-Type", "application/json").end(outcome.result().body().toBuffer());
+      } else {
+        Problems.send(ctx, toProblem(outcome.cause()));
+      }
+    });
+  }
+
+  static LockException toProblem(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case NO_HANDLERS -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "no lock service is running");
+        case TIMEOUT -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "the lock service did not answer in time");
+        default -> LockException.fromReply(reply);
+      };
+    }
+    return new LockException(ErrorCode.INTERNAL, String.valueOf(failure));
+  }
+
+  /** The validated command, or null after answering 400 naming the field. */
+  private static <T> T validated(RoutingContext ctx, Supplier<T> validation) {
+    try {
+      return validation.get();
+    } catch (LockException invalid) {
+      Problems.send(ctx, invalid);
+      return null;
+    }
+  }
+
+  /** The body as a JSON object, or null after answering 400. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object, got nothing");
+      return null;
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body is not valid JSON");
+      return null;
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object");
+      return null;
+    }
+    return object;
+  }
+}

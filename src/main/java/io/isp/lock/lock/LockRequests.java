@@ -1,0 +1,86 @@
+package io.isp.lock.lock;
+
+import io.isp.lock.config.LockLimits;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Validates request bodies, the same for HTTP and the event bus. Every rejection names the field.
+ * Unknown fields are ignored. Numbers must be JSON numbers: a string "20" is a wrong type.
+ */
+public final class LockRequests {
+
+  private final LockLimits limits;
+  private final long defaultTtlMs;
+
+  public LockRequests(LockLimits limits, Duration defaultTtl) {
+    this.limits = limits;
+    this.defaultTtlMs = defaultTtl.toMillis();
+  }
+
+  public LockCommand lock(JsonObject body) {
+    String key = key(body);
+    // "ttlInSec" is the original service's current name for the same field
+    String ttlField = body.getValue("ttl") != null || body.getValue("ttlInSec") == null ? "ttl" : "ttlInSec";
+    long ttlMs = millis(body, ttlField, defaultTtlMs, limits.maxTtl(), false);
+    long waitMs = millis(body, "waitTimeout", limits.defaultWaitTimeout().toMillis(), limits.maxWaitTimeout(), true);
+    return new LockCommand(key, ttlMs, waitMs);
+  }
+
+  public UnlockCommand unlock(JsonObject body) {
+    return new UnlockCommand(key(body), requiredString(body, "lockKey"));
+  }
+
+  private String key(JsonObject body) {
+    String key = requiredString(body, "key");
+    int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > limits.maxKeyLength()) {
+      throw LockException.invalidField("key", "must be at most " + limits.maxKeyLength() + " UTF-8 bytes, got " + bytes);
+    }
+    return key;
+  }
+
+  private static String requiredString(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw LockException.invalidField(field, "is required");
+    }
+    if (!(value instanceof String text)) {
+      throw LockException.invalidField(field, "must be a string");
+    }
+    if (text.isEmpty()) {
+      throw LockException.invalidField(field, "must not be empty");
+    }
+    return text;
+  }
+
+  /** A number of seconds (fractions down to 1 ms) as milliseconds, within (0 or 1 ms)..max. */
+  private static long millis(JsonObject body, String field, long defaultMs, Duration max, boolean zeroAllowed) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return defaultMs;
+    }
+    if (!(value instanceof Number number)) {
+      throw LockException.invalidField(field, "must be a number of seconds");
+    }
+    double seconds = number.doubleValue();
+    double maxSeconds = max.toMillis() / 1000.0;
+    if (!Double.isFinite(seconds) || seconds < 0 || (!zeroAllowed && seconds == 0)) {
+      throw LockException.invalidField(field, zeroAllowed ? "must be >= 0" : "must be > 0");
+    }
+    if (seconds > maxSeconds) {
+      throw LockException.invalidField(field, "must be at most " + format(maxSeconds) + " seconds");
+    }
+    long ms = Math.round(seconds * 1000);
+    if (!zeroAllowed && ms < 1) {
+      throw LockException.invalidField(field, "must be at least 0.001 seconds (1 ms)");
+    }
+    return ms;
+  }
+
+  private static String format(double seconds) {
+    return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
+  }
+}

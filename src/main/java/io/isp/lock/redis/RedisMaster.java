@@ -1,0 +1,28 @@
+package io.isp.lock.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The Redis master, wherever it currently is. Commands go through a connection pool; pub/sub gets a
+ * dedicated connection. In Sentinel mode the master can move: {@link #masterChanges()} counts moves
+ * so that long-lived connections know to reconnect.
+ */
+public interface RedisMaster {
+
+  /** Sends one command to the current master over a pooled connection. */
+  Future<Response> send(Request request);
+
+  /** A connection of its own, for SUBSCRIBE; the caller closes it. */
+  Future<RedisConnection> connect();
+
+  /** Incremented each time the master's address changes. */
+  long masterChanges();
+
+  /** Where commands currently go, for logs and health output. */
+  String describe();
+
+  Future<Void> close();
+}

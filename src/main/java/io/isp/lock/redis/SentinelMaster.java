@@ -1,0 +1,155 @@
+package io.isp.lock.redis;
+
+import io.isp.lock.config.RedisConfig;
+import io.isp.lock.config.SentinelConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The master as the Sentinels name it. We ask them ourselves rather than use the client's
+ * SENTINEL type because that client gives the master the Sentinels' credentials, and ours may differ
+ * ({@code redis.sentinel.username/password} vs {@code redis.userName/password}).
+ *
+ * <p>The address is re-read every second, and at once when a command fails for want of a master
+ * (connection lost, READONLY), so a failover is followed within the Sentinels' detection time plus
+ * about a second. All state is touched only from the owning verticle's event loop.
+ */
+final class SentinelMaster implements RedisMaster {
+
+  private static final System.Logger LOG = System.getLogger(SentinelMaster.class.getName());
+  private static final long REFRESH_PERIOD_MS = 1000;
+  private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final Vertx vertx;
+  private final RedisConfig config;
+  private final SentinelConfig sentinel;
+  private final List<Redis> sentinels = new ArrayList<>();
+  private final long periodicRefresh;
+
+  private Redis master;
+  private String masterAddress;
+  private long changes;
+  private Future<Redis> refreshing;
+  private long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
+  private int preferredSentinel;
+
+  SentinelMaster(Vertx vertx, RedisConfig config, SentinelConfig sentinel) {
+    this.vertx = vertx;
+    this.config = config;
+    this.sentinel = sentinel;
+    for (String address : sentinel.addresses()) {
+      sentinels.add(Redis.createClient(vertx,
+        RedisMasters.sentinelOptions(address, sentinel.username(), sentinel.password(), config)));
+    }
+    this.periodicRefresh = vertx.setPeriodic(REFRESH_PERIOD_MS, id -> refresh());
+  }
+
+  @Override
+  public Future<Response> send(Request request) {
+    return current()
+      .compose(client -> client.send(request))
+      .onFailure(this::refreshIfMasterLost);
+  }
+
+  @Override
+  public Future<RedisConnection> connect() {
+    return current().compose(Redis::connect).onFailure(this::refreshIfMasterLost);
+  }
+
+  @Override
+  public long masterChanges() {
+    return changes;
+  }
+
+  @Override
+  public String describe() {
+    return "master '" + sentinel.masterName() + "' at " + (masterAddress == null ? "(unknown)" : masterAddress)
+      + " via Sentinels " + sentinel.addresses();
+  }
+
+  @Override
+  public Future<Void> close() {
+    vertx.cancelTimer(periodicRefresh);
+    List<Future<Void>> closing = new ArrayList<>();
+    sentinels.forEach(client -> closing.add(client.close()));
+    if (master != null) {
+      closing.add(master.close());
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private Future<Redis> current() {
+    return master != null ? Future.succeededFuture(master) : refresh();
+  }
+
+  private void refreshIfMasterLost(Throwable error) {
+    // a reply error other than READONLY/MASTERDOWN came from a working master: nothing moved
+    if (!(error instanceof ErrorType) || RedisErrors.isMasterMoved(error)) {
+      if (System.nanoTime() - lastRefreshNanos >= MIN_REFRESH_GAP_NANOS) {
+        refresh();
+      }
+    }
+  }
+
+  private Future<Redis> refresh() {
+    if (refreshing != null) {
+      return refreshing;
+    }
+    lastRefreshNanos = System.nanoTime();
+    refreshing = askSentinel(0)
+      .map(this::useMasterAt)
+      .onComplete(ar -> refreshing = null);
+    return refreshing;
+  }
+
+  /** Asks the Sentinels in turn, starting with the one that answered last time. */
+  private Future<String> askSentinel(int attempt) {
+    if (attempt >= sentinels.size()) {
+      return Future.failedFuture(new IllegalStateException("no Sentinel of " + sentinel.addresses()
+        + " knows master '" + sentinel.masterName() + "'"));
+    }
+    int index = (preferredSentinel + attempt) % sentinels.size();
+    Request query = Request.cmd(Command.SENTINEL).arg("GET-MASTER-ADDR-BY-NAME").arg(sentinel.masterName());
+    return sentinels.get(index).send(query)
+      .timeout(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+      .compose(reply -> reply == null || reply.size() < 2
+        ? Future.failedFuture("Sentinel does not know master '" + sentinel.masterName() + "'")
+        : Future.succeededFuture(hostPort(reply)))
+      .onSuccess(address -> preferredSentinel = index)
+      .recover(error -> {
+        LOG.log(System.Logger.Level.DEBUG, "Sentinel " + sentinel.addresses().get(index) + " did not answer: " + error.getMessage());
+        return askSentinel(attempt + 1);
+      });
+  }
+
+  private static String hostPort(Response reply) {
+    String host = reply.get(0).toString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + reply.get(1).toString();
+  }
+
+  private Redis useMasterAt(String address) {
+    if (address.equals(masterAddress) && master != null) {
+      return master;
+    }
+    LOG.log(System.Logger.Level.INFO, "Redis master '" + sentinel.masterName() + "' is at " + address
+      + (masterAddress == null ? "" : " (was " + masterAddress + ")"));
+    Redis previous = master;
+    master = Redis.createClient(vertx, RedisMasters.masterOptions(address, config));
+    masterAddress = address;
+    changes++;
+    if (previous != null) {
+      previous.close();
+    }
+    return master;
+  }
+}

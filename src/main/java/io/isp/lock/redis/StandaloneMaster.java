@@ -1,0 +1,46 @@
+package io.isp.lock.redis;
+
+import io.isp.lock.config.RedisConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/** A master at a fixed address ({@code redis.server}). The pooled client reconnects by itself. */
+final class StandaloneMaster implements RedisMaster {
+
+  private final Redis client;
+  private final String address;
+
+  StandaloneMaster(Vertx vertx, String address, RedisConfig config) {
+    this.client = Redis.createClient(vertx, RedisMasters.masterOptions(address, config));
+    this.address = address;
+  }
+
+  @Override
+  public Future<Response> send(Request request) {
+    return client.send(request);
+  }
+
+  @Override
+  public Future<RedisConnection> connect() {
+    return client.connect();
+  }
+
+  @Override
+  public long masterChanges() {
+    return 0;
+  }
+
+  @Override
+  public String describe() {
+    return address;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}
