@@ -14,7 +14,10 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  */
 final class HealthRoutes {
 
-  private static final long READY_TIMEOUT_MS = 1000;
+  /** The LockVerticle gives Redis 1 s to answer PING; allow for the hop there and back. */
+  private static final long READY_REPLY_TIMEOUT_MS = 1500;
+  /** Past its own timeout the health-check module answers 500, so ours must always come first. */
+  private static final long PROCEDURE_TIMEOUT_MS = 3000;
 
   private HealthRoutes() {
   }
@@ -23,10 +26,11 @@ final class HealthRoutes {
     HealthCheckHandler live = HealthCheckHandler.create(vertx)
       .register("process", promise -> promise.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
-      .register("redis", READY_TIMEOUT_MS, promise -> vertx.eventBus()
-        .<JsonObject>request(LockAddresses.READY, null, new DeliveryOptions().setSendTimeout(READY_TIMEOUT_MS))
-        .onSuccess(reply -> promise.complete(Status.OK(reply.body())))
-        .onFailure(error -> promise.complete(Status.KO(new JsonObject()
+      .register("redis", PROCEDURE_TIMEOUT_MS, promise -> vertx.eventBus()
+        .<JsonObject>request(LockAddresses.READY, null, new DeliveryOptions().setSendTimeout(READY_REPLY_TIMEOUT_MS))
+        // tryComplete: the health check's own timeout may have answered already
+        .onSuccess(reply -> promise.tryComplete(Status.OK(reply.body())))
+        .onFailure(error -> promise.tryComplete(Status.KO(new JsonObject()
           .put("error", LockApi.toProblem(error).detail())))));
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(ready);

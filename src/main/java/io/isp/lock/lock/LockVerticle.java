@@ -102,7 +102,10 @@ public final class LockVerticle extends VerticleBase {
 
   private Future<JsonObject> ready() {
     return store.ping(READY_PING_TIMEOUT_MS)
-      .map(v -> new JsonObject().put("redis", master.describe()).put("releaseNotices", subscriber.isSubscribed()));
+      .map(v -> new JsonObject()
+        .put("redis", master.describe())
+        .put("releaseNotices", subscriber.isSubscribed())
+        .put("waiters", service.waiting()));
   }
 
   private void serve(Message<Object> message, Function<JsonObject, Future<JsonObject>> operation) {

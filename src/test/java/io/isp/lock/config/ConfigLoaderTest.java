@@ -1,0 +1,139 @@
+package io.isp.lock.config;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.isp.lock.support.ServiceUnderTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Configuration: YAML file < system properties < environment, validated")
+class ConfigLoaderTest {
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    System.clearProperty("http.port");
+    System.clearProperty("redis.prefix");
+    await(vertx.close());
+  }
+
+  @Test
+  @DisplayName("the shipped conf/config.yaml loads and holds the documented defaults")
+  void shippedConfig() {
+    ServiceConfig config = await(ConfigLoader.load(vertx, Path.of("conf/config.yaml")));
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().tokens()).isEmpty();
+    assertThat(config.redis().server()).contains("localhost:6379");
+    assertThat(config.redis().sentinel()).isEmpty();
+    assertThat(config.redis().defaultTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.redis().commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.lock().maxKeyLength()).isEqualTo(1024);
+    assertThat(config.lock().maxTtl()).isEqualTo(Duration.ofSeconds(86400));
+    assertThat(config.lock().maxWaitTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(config.lock().defaultWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  @DisplayName("system properties named by the dotted key override the file")
+  void systemPropertiesOverride(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: a:1\n  prefix: from-file\nhttp:\n  port: 1\n");
+    System.setProperty("http.port", "8081");
+    System.setProperty("redis.prefix", "from-sysprop");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.http().port()).isEqualTo(8081);
+    assertThat(config.redis().prefix()).isEqualTo("from-sysprop");
+    assertThat(config.redis().server()).contains("a:1");
+  }
+
+  @Test
+  @DisplayName("environment variables (dots to underscores, upper case) land on their dotted keys")
+  void environmentNames() {
+    JsonObject merged = new JsonObject()
+      .put("redis", new JsonObject().put("server", "file:1"))
+      .put("REDIS_SERVER", "env:2")
+      .put("REDIS_SENTINEL_MASTERNAME", "mymaster")
+      .put("HTTP_TOKENS", "a,b");
+    JsonObject folded = ConfigLoader.foldEnvironment(merged);
+    assertThat(folded.getJsonObject("redis").getString("server")).isEqualTo("env:2");
+    assertThat(folded.getJsonObject("redis").getJsonObject("sentinel").getString("masterName")).isEqualTo("mymaster");
+    assertThat(ConfigReader.read(folded).http().tokens()).containsExactly("a", "b");
+    assertThat(ConfigLoader.envName("redis.defaultTimeOut")).isEqualTo("REDIS_DEFAULTTIMEOUT");
+  }
+
+  @Test
+  @DisplayName("exactly one of redis.server and redis.sentinel: both or neither is an error naming both keys")
+  void serverXorSentinel() {
+    JsonObject neither = new JsonObject();
+    JsonObject both = new JsonObject().put("redis", new JsonObject().put("server", "h:1")
+      .put("sentinel", new JsonObject().put("addresses", new JsonArray().add("s:26379")).put("masterName", "m")));
+    for (JsonObject json : List.of(neither, both)) {
+      assertThatThrownBy(() -> ConfigReader.read(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.server")
+        .hasMessageContaining("redis.sentinel");
+    }
+  }
+
+  @Test
+  @DisplayName("Sentinel mode takes comma-separated addresses and needs a master name")
+  void sentinel() {
+    JsonObject json = new JsonObject().put("redis", new JsonObject()
+      .put("sentinel", new JsonObject().put("addresses", "s1:26379, s2:26379").put("masterName", "mymaster")));
+    SentinelConfig sentinel = ConfigReader.read(json).redis().sentinel().orElseThrow();
+    assertThat(sentinel.addresses()).containsExactly("s1:26379", "s2:26379");
+
+    json.getJsonObject("redis").getJsonObject("sentinel").remove("masterName");
+    assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageContaining("redis.sentinel.masterName");
+  }
+
+  @ParameterizedTest(name = "defaultTimeOut {0} = {1} ms")
+  @CsvSource({"30, 30000", "30s, 30000", "1.5, 1500", "250ms, 250", "2m, 120000", "1h, 3600000"})
+  void durations(String value, long millis) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("defaultTimeOut", value));
+    assertThat(ConfigReader.read(json).redis().defaultTtl()).isEqualTo(Duration.ofMillis(millis));
+  }
+
+  @ParameterizedTest(name = "{0}: {1} is rejected")
+  @CsvSource({"redis.defaultTimeOut, soon", "redis.defaultTimeOut, 0", "http.port, 70000", "redis.db, -1",
+    "logLevel, loud", "lock.maxKeyLength, 0", "redis.commandTimeout, -1s"})
+  void invalidValues(String key, String value) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"));
+    String[] path = key.split("\\.");
+    JsonObject node = json;
+    for (int i = 0; i < path.length - 1; i++) {
+      if (!node.containsKey(path[i])) {
+        node.put(path[i], new JsonObject());
+      }
+      node = node.getJsonObject(path[i]);
+    }
+    node.put(path[path.length - 1], value);
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class).hasMessageContaining(key);
+  }
+
+  @Test
+  @DisplayName("a missing config file is an error naming the file")
+  void missingFile() {
+    assertThatThrownBy(() -> await(ConfigLoader.load(vertx, Path.of("no/such.yaml"))))
+      .hasMessageContaining("no/such.yaml");
+  }
+}

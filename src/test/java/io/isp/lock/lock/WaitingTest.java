@@ -1,0 +1,158 @@
+package io.isp.lock.lock;
+
+import io.isp.lock.support.HttpResult;
+import io.isp.lock.support.RedisFixture;
+import io.isp.lock.support.RedisProcess;
+import io.isp.lock.support.ServiceUnderTest;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.isp.lock.support.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Blocking lock: waits like sync.Mutex.Lock and is woken, in order, without polling")
+class WaitingTest {
+
+  private static RedisProcess redis;
+  private static ServiceUnderTest service;
+
+  @BeforeAll
+  static void start() {
+    // a Redis of our own, so that its command counters count only us
+    redis = RedisFixture.dedicated();
+    service = ServiceUnderTest.start(redis.host() + ":" + redis.port(), new JsonObject());
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+    redis.close();
+  }
+
+  @Test
+  @DisplayName("a waiter gets the lock as soon as the holder unlocks, long before the TTL")
+  void wokenByUnlock() throws Exception {
+    String holder = service.lockKeyFor("unlock-wakes", 30);
+    CompletableFuture<HttpResult> waiter = service.waitFor("unlock-wakes", 30, 20);
+
+    long unlockedAt = System.nanoTime();
+    assertThat(service.unlock("unlock-wakes", holder).status()).isEqualTo(200);
+    HttpResult granted = waiter.get(5, TimeUnit.SECONDS);
+
+    assertThat(granted.status()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - unlockedAt)).isLessThan(Duration.ofSeconds(2));
+    assertThat(service.redis("GET", service.redisKey("unlock-wakes"))).isEqualTo(granted.json().getString("lockKey"));
+  }
+
+  @Test
+  @DisplayName("a waiter gets the lock when the holder's TTL runs out without an unlock")
+  void wokenByExpiry() throws Exception {
+    service.lockKeyFor("expiry-wakes", 1);
+    long start = System.nanoTime();
+    CompletableFuture<HttpResult> waiter = service.waitFor("expiry-wakes", 30, 20);
+
+    assertThat(waiter.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  @DisplayName("when waitTimeout runs out the answer is 409 lock_held")
+  void waitRunsOut() {
+    service.lockKeyFor("wait-runs-out", 30);
+    long start = System.nanoTime();
+    HttpResult result = service.post(ServiceUnderTest.API + "/lock", "{\"key\": \"wait-runs-out\", \"waitTimeout\": 0.5}");
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+    assertProblem(result, 409, "lock_held");
+    assertThat(waited).isBetween(Duration.ofMillis(450), Duration.ofSeconds(2));
+  }
+
+  @Test
+  @DisplayName("waiters are served in arrival order, one per release")
+  void fifo() throws Exception {
+    String holder = service.lockKeyFor("fifo", 30);
+    List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      waiters.add(service.waitFor("fifo", 30, 30));
+    }
+
+    String current = holder;
+    for (int i = 0; i < waiters.size(); i++) {
+      assertThat(service.unlock("fifo", current).status()).isEqualTo(200);
+      HttpResult granted = waiters.get(i).get(5, TimeUnit.SECONDS);
+      assertThat(granted.status()).as("waiter %d", i).isEqualTo(200);
+      for (int later = i + 1; later < waiters.size(); later++) {
+        assertThat(waiters.get(later)).as("waiter %d must still wait", later).isNotDone();
+      }
+      current = granted.json().getString("lockKey");
+    }
+    assertThat(service.unlock("fifo", current).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("one release costs one Redis call however many wait in this instance")
+  void oneReleaseOneCall() throws Exception {
+    String holder = service.lockKeyFor("crowd", 30);
+    List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      waiters.add(service.waitFor("crowd", 30, 30));
+    }
+    long before = scriptCalls();
+
+    assertThat(service.unlock("crowd", holder).status()).isEqualTo(200);
+    HttpResult first = waiters.get(0).get(5, TimeUnit.SECONDS);
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(scriptCalls() - before).as("the unlock hands over in its own script call").isEqualTo(1);
+    assertThat(waiters.subList(1, waiters.size())).noneMatch(CompletableFuture::isDone);
+
+    String current = first.json().getString("lockKey");
+    for (CompletableFuture<HttpResult> next : waiters.subList(1, waiters.size())) {
+      service.unlock("crowd", current);
+      current = next.get(5, TimeUnit.SECONDS).json().getString("lockKey");
+    }
+    service.unlock("crowd", current);
+  }
+
+  @Test
+  @DisplayName("a release through another instance wakes this instance's waiter (pub/sub notice)")
+  void wokenAcrossInstances() throws Exception {
+    JsonObject samePrefix = new JsonObject().put("redis", new JsonObject().put("prefix", service.config().redis().prefix()));
+    try (ServiceUnderTest other = ServiceUnderTest.start(redis.host() + ":" + redis.port(), samePrefix)) {
+      String holder = other.lockKeyFor("across", 30);
+      List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        waiters.add(service.waitFor("across", 30, 20));
+      }
+      long before = scriptCalls();
+
+      long unlockedAt = System.nanoTime();
+      assertThat(other.unlock("across", holder).status()).isEqualTo(200);
+
+      assertThat(waiters.get(0).get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - unlockedAt)).isLessThan(Duration.ofSeconds(2));
+      // the unlock, then only the head of the queue tries: not one attempt per waiter
+      assertThat(scriptCalls() - before).isLessThanOrEqualTo(3);
+      assertThat(waiters.subList(1, waiters.size())).noneMatch(CompletableFuture::isDone);
+    }
+  }
+
+  private static long scriptCalls() {
+    long calls = 0;
+    for (String line : redis.cli("INFO", "commandstats").split("\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        calls += Long.parseLong(line.replaceAll("^cmdstat_\\w+:calls=(\\d+),.*", "$1").trim());
+      }
+    }
+    return calls;
+  }
+}

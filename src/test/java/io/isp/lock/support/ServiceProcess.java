@@ -1,0 +1,73 @@
+package io.isp.lock.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The service as its users run it: {@code java io.isp.lock.Main [args]} in a JVM of its own. */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path output;
+
+  private ServiceProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  public static ServiceProcess start(Map<String, String> env, String... args) {
+    try {
+      Path output = Files.createTempFile("isp-lock-service", ".log");
+      List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), "io.isp.lock.Main"));
+      command.addAll(List.of(args));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().putAll(env);
+      return new ServiceProcess(builder.start(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends SIGTERM, as an orchestrator does. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** The exit code, or -1 if the process is still running after {@code seconds}. */
+  public int awaitExit(long seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  public String output() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+      Files.deleteIfExists(output);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException ignored) {
+      // a leftover log file in /tmp is harmless
+    }
+  }
+}

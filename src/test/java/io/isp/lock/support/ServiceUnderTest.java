@@ -1,0 +1,210 @@
+package io.isp.lock.support;
+
+import io.isp.lock.ServiceDeployment;
+import io.isp.lock.config.ConfigReader;
+import io.isp.lock.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole service, deployed in a Vert.x of its own on a free port, and an HTTP client for it.
+ * Each instance uses a fresh key prefix, so tests sharing a Redis never see each other's locks.
+ */
+public final class ServiceUnderTest implements AutoCloseable {
+
+  public static final String API = "/api/isp-lock-service";
+
+  private final Vertx vertx;
+  private final ServiceConfig config;
+  private final int port;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ServiceUnderTest(Vertx vertx, ServiceConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.port = config.http().port();
+  }
+
+  /** Starts against the shared Redis with {@code overrides} deep-merged over the test defaults. */
+  public static ServiceUnderTest start(JsonObject overrides) {
+    return start(RedisFixture.shared().server(), overrides);
+  }
+
+  public static ServiceUnderTest start(String redisServer, JsonObject overrides) {
+    JsonObject json = new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
+      .put("redis", new JsonObject().put("server", redisServer).put("prefix", "test-" + UUID.randomUUID()));
+    return startWith(json.mergeIn(overrides, true));
+  }
+
+  /** Starts with exactly this configuration JSON (no defaults added but the port). */
+  public static ServiceUnderTest startWith(JsonObject json) {
+    ServiceConfig config = ConfigReader.read(json);
+    Vertx vertx = Vertx.vertx();
+    try {
+      await(ServiceDeployment.deploy(vertx, config));
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+    return new ServiceUnderTest(vertx, config);
+  }
+
+  /** Like {@link #startWith} but returns the deployment's failure instead of throwing. */
+  public static Throwable startupFailure(JsonObject json) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Future<Void> deployed = ServiceDeployment.deploy(vertx, ConfigReader.read(json));
+      deployed.toCompletionStage().toCompletableFuture().handle((ok, error) -> null).get(30, TimeUnit.SECONDS);
+      return deployed.cause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ServiceConfig config() {
+    return config;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The Redis key that holds the lock for {@code key}. */
+  public String redisKey(String key) {
+    return config.redis().prefix() + "::" + key;
+  }
+
+  /**
+   * Runs a command with redis-cli on the service's own Redis, database and credentials, e.g.
+   * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone mode only.
+   */
+  public String redis(String... command) {
+    String[] hostPort = config.redis().server().orElseThrow().split(":");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--no-auth-warning",
+      "-h", hostPort[0], "-p", hostPort[1], "-n", Integer.toString(config.redis().db())));
+    if (!config.redis().password().isEmpty()) {
+      if (!config.redis().userName().isEmpty()) {
+        args.addAll(java.util.List.of("--user", config.redis().userName()));
+      }
+      args.addAll(java.util.List.of("--pass", config.redis().password()));
+    }
+    args.addAll(java.util.List.of(command));
+    try {
+      Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes()).trim();
+      if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("redis-cli " + String.join(" ", command) + " failed: " + out);
+      }
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResult post(String path, String body, String... headers) {
+    return join(postAsync(path, body, headers));
+  }
+
+  public CompletableFuture<HttpResult> postAsync(String path, String body, String... headers) {
+    HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length == 0) {
+      request.header("Content-Type", "application/json");
+    } else {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
+  public HttpResult get(String path, String... headers) {
+    HttpRequest.Builder request = request(path).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return join(send(request.build()));
+  }
+
+  public HttpResult lock(String key, double ttlSeconds) {
+    return post(API + "/lock", new JsonObject().put("key", key).put("ttl", ttlSeconds).encode());
+  }
+
+  /** Locks {@code key} and returns the lockKey, failing the test if the lock is not granted. */
+  public String lockKeyFor(String key, double ttlSeconds) {
+    HttpResult result = lock(key, ttlSeconds);
+    assertThat(result.status()).as("lock %s: %s", key, result).isEqualTo(200);
+    return result.json().getString("lockKey");
+  }
+
+  public HttpResult unlock(String key, String lockKey) {
+    return post(API + "/unlock", new JsonObject().put("key", key).put("lockKey", lockKey).encode());
+  }
+
+  /** How many lock requests are blocked in this instance, as readiness reports it. */
+  public int waiters() {
+    HttpResult ready = get("/health/ready");
+    return ready.json().getJsonArray("checks").getJsonObject(0).getJsonObject("data").getInteger("waiters");
+  }
+
+  /** Sends a blocking lock request and returns once this instance counts it among its waiters. */
+  public CompletableFuture<HttpResult> waitFor(String key, double ttlSeconds, double waitSeconds) {
+    int before = waiters();
+    CompletableFuture<HttpResult> pending = postAsync(API + "/lock",
+      new JsonObject().put("key", key).put("ttl", ttlSeconds).put("waitTimeout", waitSeconds).encode());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+      .until(() -> pending.isDone() || waiters() > before);
+    return pending;
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60));
+  }
+
+  private CompletableFuture<HttpResult> send(HttpRequest request) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+      .thenApply(response -> new HttpResult(response.statusCode(), response.headers(), response.body()));
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
