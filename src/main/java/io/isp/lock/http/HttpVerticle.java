@@ -38,6 +38,8 @@ public final class HttpVerticle extends VerticleBase {
     LockApi api = new LockApi(vertx, config);
     router.post(API + "/lock").handler(api::lock);
     router.post(API + "/unlock").handler(api::unlock);
+    router.post(API + "/extend").handler(api::extend);
+    router.get(API + LockApi.STATUS_PATH + "*").handler(api::status);
 
     router.errorHandler(400, ctx -> problem(ctx, ErrorCode.INVALID_JSON, "malformed request"));
     router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));

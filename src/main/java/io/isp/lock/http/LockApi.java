@@ -6,7 +6,7 @@ import io.isp.lock.lock.LockAddresses;
 import io.isp.lock.lock.LockCommand;
 import io.isp.lock.lock.LockException;
 import io.isp.lock.lock.LockRequests;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,6 +17,9 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +28,14 @@ import java.util.function.Supplier;
  */
 final class LockApi {
 
+  static final String STATUS_PATH = "/locks/";
+
   private final Vertx vertx;
   private final LockRequests requests;
   private final long commandTimeoutMs;
+  /** Request ids are this instance's random prefix and a counter: unique, and cheap to make. */
+  private final String requestIdPrefix = UUID.randomUUID() + "-";
+  private long requestSequence;
 
   LockApi(Vertx vertx, ServiceConfig config) {
     this.vertx = vertx;
@@ -35,18 +43,61 @@ final class LockApi {
     this.commandTimeoutMs = config.redis().commandTimeout().toMillis();
   }
 
+  /**
+   * A client that disconnects while waiting has its wait cancelled; a lock granted to it anyway
+   * (the grant and the disconnect crossed) is released at once.
+   */
   void lock(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
     LockCommand command = body == null ? null : validated(ctx, () -> requests.lock(body));
-    if (command != null) {
-      forward(ctx, LockAddresses.LOCK, body, command.waitMs());
+    if (command == null) {
+      return;
     }
+    String requestId = requestIdPrefix + (++requestSequence);
+    DeliveryOptions delivery = delivery(command.waitMs()).addHeader(LockAddresses.REQUEST_ID_HEADER, requestId);
+    if (command.waitMs() > 0) {
+      ctx.response().closeHandler(closed -> vertx.eventBus()
+        .publish(LockAddresses.CANCEL, new JsonObject().put("requestId", requestId)));
+    }
+    vertx.eventBus().<JsonObject>request(LockAddresses.LOCK, body, delivery).onComplete(outcome -> {
+      if (outcome.succeeded() && ctx.response().closed()) {
+        vertx.eventBus().request(LockAddresses.UNLOCK, new JsonObject().put("key", command.key())
+          .put("lockKey", outcome.result().body().getString("lockKey")), delivery(0));
+      } else {
+        reply(ctx, outcome);
+      }
+    });
   }
 
   void unlock(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
     if (body != null && validated(ctx, () -> requests.unlock(body)) != null) {
       forward(ctx, LockAddresses.UNLOCK, body, 0);
+    }
+  }
+
+  void extend(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body != null && validated(ctx, () -> requests.extend(body)) != null) {
+      forward(ctx, LockAddresses.EXTEND, body, 0);
+    }
+  }
+
+  /** {@code GET .../locks/{key}}: the key is the rest of the path, percent-decoded (so it may contain '/'). */
+  void status(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String encoded = path.substring(path.indexOf(STATUS_PATH) + STATUS_PATH.length());
+    String key;
+    try {
+      // URLDecoder would turn '+' into a space, which is form encoding, not path encoding
+      key = URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      Problems.send(ctx, LockException.invalidField("key", "is not validly percent-encoded"));
+      return;
+    }
+    JsonObject body = new JsonObject().put("key", key);
+    if (validated(ctx, () -> requests.status(body)) != null) {
+      forward(ctx, LockAddresses.STATUS, body, 0);
     }
   }
 
@@ -68,16 +119,23 @@ final class LockApi {
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, long waitMs) {
-    // the LockVerticle answers within the wait plus a Redis call or two; past that it is gone
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000);
-    Future<Message<JsonObject>> reply = vertx.eventBus().request(address, body, delivery);
-    reply.onComplete(outcome -> {
-      if (outcome.succeeded()) {
-        ctx.response().putHeader("Content-Type", "application/json").end(outcome.result().body().toBuffer());
-      } else {
-        Problems.send(ctx, toProblem(outcome.cause()));
-      }
-    });
+    vertx.eventBus().<JsonObject>request(address, body, delivery(waitMs)).onComplete(outcome -> reply(ctx, outcome));
+  }
+
+  /** The LockVerticle answers within the wait plus a Redis call or two; past that it is gone. */
+  private DeliveryOptions delivery(long waitMs) {
+    return new DeliveryOptions().setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000);
+  }
+
+  private static void reply(RoutingContext ctx, AsyncResult<Message<JsonObject>> outcome) {
+    if (ctx.response().closed()) {
+      return;
+    }
+    if (outcome.succeeded()) {
+      ctx.response().putHeader("Content-Type", "application/json").end(outcome.result().body().toBuffer());
+    } else {
+      Problems.send(ctx, toProblem(outcome.cause()));
+    }
   }
 
   static LockException toProblem(Throwable failure) {

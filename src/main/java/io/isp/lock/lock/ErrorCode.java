@@ -15,6 +15,8 @@ public enum ErrorCode {
   NOT_OWNER(409, "not_owner", "Lock is held by another owner"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "Request body too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Unsupported media type"),
+  /** Internal: the HTTP client went away while waiting. Nobody is left to see it. */
+  CANCELLED(499, "cancelled", "Client closed the request"),
   INTERNAL(500, "internal_error", "Internal error"),
   REDIS_UNAVAILABLE(503, "redis_unavailable", "Redis unavailable"),
   LOCK_SERVICE_UNAVAILABLE(503, "lock_service_unavailable", "Lock service unavailable"),

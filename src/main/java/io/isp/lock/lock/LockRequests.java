@@ -22,15 +22,30 @@ public final class LockRequests {
 
   public LockCommand lock(JsonObject body) {
     String key = key(body);
-    // "ttlInSec" is the original service's current name for the same field
-    String ttlField = body.getValue("ttl") != null || body.getValue("ttlInSec") == null ? "ttl" : "ttlInSec";
-    long ttlMs = millis(body, ttlField, defaultTtlMs, limits.maxTtl(), false);
+    long ttlMs = millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false);
     long waitMs = millis(body, "waitTimeout", limits.defaultWaitTimeout().toMillis(), limits.maxWaitTimeout(), true);
     return new LockCommand(key, ttlMs, waitMs);
   }
 
   public UnlockCommand unlock(JsonObject body) {
     return new UnlockCommand(key(body), requiredString(body, "lockKey"));
+  }
+
+  /** Extend takes the lock's fields: {@code ttl} (or {@code ttlInSec}), default {@code redis.defaultTimeOut}. */
+  public ExtendCommand extend(JsonObject body) {
+    String key = key(body);
+    String lockKey = requiredString(body, "lockKey");
+    return new ExtendCommand(key, lockKey, millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false));
+  }
+
+  /** A status request names only the key. */
+  public String status(JsonObject body) {
+    return key(body);
+  }
+
+  /** "ttlInSec" is the original service's current name for "ttl"; "ttl" wins when both are given. */
+  private static String ttlField(JsonObject body) {
+    return body.getValue("ttl") != null || body.getValue("ttlInSec") == null ? "ttl" : "ttlInSec";
   }
 
   private String key(JsonObject body) {

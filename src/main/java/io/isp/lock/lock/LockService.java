@@ -22,6 +22,8 @@ final class LockService {
   private final LockStore store;
   private final LockTokens tokens = new LockTokens();
   private final Map<String, KeyQueue> queues = new HashMap<>();
+  /** Waiters that may be cancelled, by request id. */
+  private final Map<String, Waiter> cancellable = new HashMap<>();
   private boolean stopping;
 
   LockService(Vertx vertx, LockStore store) {
@@ -29,7 +31,8 @@ final class LockService {
     this.store = store;
   }
 
-  Future<LockGrant> lock(LockCommand command) {
+  /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
+  Future<LockGrant> lock(LockCommand command, String requestId) {
     if (stopping) {
       return Future.failedFuture(new LockException(ErrorCode.SHUTTING_DOWN, "the service is shutting down"));
     }
@@ -37,10 +40,14 @@ final class LockService {
     if (command.waitMs() == 0) {
       return store.tryAcquire(command.key(), token, command.ttlMs())
         .compose(attempt -> attempt.acquired()
-          ? Future.succeededFuture(new LockGrant(command.key(), token, command.ttlMs()))
+          ? Future.succeededFuture(new LockGrant(command.key(), token, command.ttlMs(), attempt.fencingToken()))
           : Future.failedFuture(lockHeld(command)));
     }
-    Waiter waiter = new Waiter(command, token, System.nanoTime());
+    Waiter waiter = new Waiter(command, token, requestId, System.nanoTime());
+    if (requestId != null) {
+      cancellable.put(requestId, waiter);
+      waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
+    }
     KeyQueue queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
     queue.waiters.addLast(waiter);
     if (queue.busy || queue.waiters.size() > 1) {
@@ -50,7 +57,7 @@ final class LockService {
     return waiter.future();
   }
 
-  Future<LockStore.Release> unlock(UnlockCommand command) {
+  Future<LockStore.OwnerReply> unlock(UnlockCommand command) {
     KeyQueue queue = queues.get(command.key());
     Waiter next = queue == null || queue.busy ? null : queue.head();
     if (next == null) {
@@ -60,13 +67,38 @@ final class LockService {
     return store.handOver(command.key(), command.lockKey(), next.token, next.command.ttlMs())
       .onComplete(outcome -> {
         queue.busy = false;
-        if (outcome.succeeded() && outcome.result() == LockStore.Release.HANDED_OVER) {
+        LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
+        if (result == LockStore.Outcome.HANDED_OVER) {
           queue.waiters.remove(next);
-          granted(queue, next);
-        } else if (queue.releasedMeanwhile || outcome.succeeded() && outcome.result() == LockStore.Release.NOT_HELD) {
+          granted(queue, next, outcome.result().fencingToken());
+        } else if (queue.releasedMeanwhile || result == LockStore.Outcome.NOT_HELD) {
           pump(queue);
         }
       });
+  }
+
+  Future<LockStore.OwnerReply> extend(ExtendCommand command) {
+    return store.extend(command.key(), command.lockKey(), command.ttlMs())
+      .onSuccess(reply -> {
+        KeyQueue queue = queues.get(command.key());
+        if (reply.outcome() == LockStore.Outcome.EXTENDED && queue != null && !queue.busy) {
+          // our waiters planned to look again at the old expiry
+          scheduleRecheck(queue, command.ttlMs());
+        }
+      });
+  }
+
+  Future<LockStatus> status(String key) {
+    return store.status(key);
+  }
+
+  /** Ends the wait of the request {@code requestId} if it waits here; a lock taken for it meanwhile is released. */
+  void cancel(String requestId) {
+    Waiter waiter = cancellable.remove(requestId);
+    if (waiter != null) {
+      giveUp(queues.get(waiter.command.key()), waiter,
+        new LockException(ErrorCode.CANCELLED, "the client went away"));
+    }
   }
 
   /** A release notice for {@code key}, from this or any other instance. */
@@ -126,7 +158,7 @@ final class LockService {
         pump(queue);
       } else if (outcome.result().acquired()) {
         queue.waiters.remove(head);
-        granted(queue, head);
+        granted(queue, head, outcome.result().fencingToken());
       } else if (queue.head() == null) {
         drop(queue);
       } else {
@@ -142,9 +174,9 @@ final class LockService {
   }
 
   /** {@code waiter} now holds the lock in Redis. */
-  private void granted(KeyQueue queue, Waiter waiter) {
+  private void granted(KeyQueue queue, Waiter waiter, long fencingToken) {
     vertx.cancelTimer(waiter.deadlineTimer);
-    if (!waiter.grant()) {
+    if (!waiter.grant(fencingToken)) {
       // it gave up while the lock was being taken for it: give the lock straight back
       store.release(queue.key, waiter.token).onComplete(ignored -> pump(queue));
       return;
@@ -161,13 +193,22 @@ final class LockService {
       return;
     }
     long remainingMs = Math.max(1, (waiter.deadlineNanos - System.nanoTime()) / 1_000_000);
-    waiter.deadlineTimer = vertx.setTimer(remainingMs, id -> {
-      waiter.fail(lockHeld(waiter.command));
+    waiter.deadlineTimer = vertx.setTimer(remainingMs, id -> giveUp(queue, waiter, lockHeld(waiter.command)));
+  }
+
+  /**
+   * Answers a waiter that stops waiting. If an attempt for it is in flight, the attempt's
+   * completion sees it settled and gives back any lock it took.
+   */
+  private void giveUp(KeyQueue queue, Waiter waiter, LockException why) {
+    vertx.cancelTimer(waiter.deadlineTimer);
+    waiter.fail(why);
+    if (queue != null) {
       queue.waiters.remove(waiter);
       if (!queue.busy && queue.head() == null) {
         drop(queue);
       }
-    });
+    }
   }
 
   private void scheduleRecheck(KeyQueue queue, long delayMs) {

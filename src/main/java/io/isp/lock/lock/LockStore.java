@@ -15,29 +15,44 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The lock operations as Redis sees them: one script call each, bounded by the command timeout,
- * with failures turned into {@link LockException}s. Lock keys are {@code <prefix>::<key>}, the
- * original service's layout; release notices go to the channel {@code <prefix>:released}.
+ * with failures turned into {@link LockException}s.
+ *
+ * <p>Redis layout for a prefix P and a user's key K:
+ * <ul>
+ *   <li>{@code P::K} — the lock, holding the owner's lockKey, with the lock's TTL (the original
+ *       service's layout);</li>
+ *   <li>{@code P:fence:K} — the holder's fencing token, with the same TTL;</li>
+ *   <li>{@code P:fence} — the last fencing token issued under P (one key, however many locks);</li>
+ *   <li>channel {@code P:released} — a notice carrying K whenever a lock is freed.</li>
+ * </ul>
+ * Internal keys start with {@code P:f}, user keys with {@code P::}, so they never collide.
  */
 final class LockStore {
 
-  /** Result of one acquisition attempt; {@code holderTtlMs} is the current holder's remaining TTL. */
-  record Attempt(boolean acquired, long holderTtlMs) {
+  /** One acquisition attempt: granted with a fencing token, or held for {@code holderTtlMs} more. */
+  record Attempt(boolean acquired, long holderTtlMs, long fencingToken) {
   }
 
-  enum Release { RELEASED, HANDED_OVER, NOT_HELD, NOT_OWNER }
+  enum Outcome { RELEASED, HANDED_OVER, EXTENDED, NOT_HELD, NOT_OWNER }
+
+  /** What an owner-checked operation did; the fencing token of the new or current holder, if any. */
+  record OwnerReply(Outcome outcome, Long fencingToken) {
+  }
 
   private static final System.Logger LOG = System.getLogger(LockStore.class.getName());
 
   private final RedisMaster master;
   private final ScriptRunner scripts;
-  private final String keyPrefix;
+  private final String prefix;
+  private final String fencingCounter;
   private final String channel;
   private final long timeoutMs;
 
   LockStore(RedisMaster master, String prefix, Duration commandTimeout) {
     this.master = master;
     this.scripts = new ScriptRunner(master);
-    this.keyPrefix = prefix + "::";
+    this.prefix = prefix;
+    this.fencingCounter = prefix + ":fence";
     this.channel = prefix + ":released";
     this.timeoutMs = commandTimeout.toMillis();
   }
@@ -51,7 +66,8 @@ final class LockStore {
   }
 
   Future<Attempt> tryAcquire(String key, String token, long ttlMs) {
-    Future<Response> call = scripts.run(LuaScript.LOCK, keyPrefix + key, token, Long.toString(ttlMs));
+    Future<Response> call = scripts.run(LuaScript.LOCK, lockKey(key), fenceKey(key), fencingCounter,
+      token, Long.toString(ttlMs));
     return bounded(call)
       .recover(error -> {
         if (error instanceof TimeoutException) {
@@ -64,18 +80,38 @@ final class LockStore {
         }
         return Future.failedFuture(error);
       })
-      .map(reply -> new Attempt(reply.get(0).toInteger() == 1, reply.get(1).toLong()))
+      .map(reply -> reply.get(0).toInteger() == 1
+        ? new Attempt(true, ttlMs, reply.get(1).toLong())
+        : new Attempt(false, reply.get(1).toLong(), 0))
       .recover(LockStore::failure);
   }
 
-  Future<Release> release(String key, String token) {
-    return release(scripts.run(LuaScript.UNLOCK, keyPrefix + key, token, channel, key));
+  Future<OwnerReply> release(String key, String token) {
+    return ownerCall(scripts.run(LuaScript.UNLOCK, lockKey(key), fenceKey(key), fencingCounter,
+      token, channel, key), Outcome.RELEASED);
   }
 
   /** Releases and, in the same script, gives the lock to {@code nextToken} for {@code nextTtlMs}. */
-  Future<Release> handOver(String key, String token, String nextToken, long nextTtlMs) {
-    return release(scripts.run(LuaScript.UNLOCK, keyPrefix + key, token, channel, key,
-      nextToken, Long.toString(nextTtlMs)));
+  Future<OwnerReply> handOver(String key, String token, String nextToken, long nextTtlMs) {
+    return ownerCall(scripts.run(LuaScript.UNLOCK, lockKey(key), fenceKey(key), fencingCounter,
+      token, channel, key, nextToken, Long.toString(nextTtlMs)), Outcome.RELEASED);
+  }
+
+  Future<OwnerReply> extend(String key, String token, long ttlMs) {
+    return ownerCall(scripts.run(LuaScript.EXTEND, lockKey(key), fenceKey(key),
+      token, Long.toString(ttlMs), channel, key), Outcome.EXTENDED);
+  }
+
+  Future<LockStatus> status(String key) {
+    return bounded(scripts.run(LuaScript.STATUS, lockKey(key), fenceKey(key)))
+      .map(reply -> {
+        long pttl = reply.get(0).toLong();
+        Long fencingToken = reply.get(1) == null ? null : reply.get(1).toLong();
+        return pttl == -2
+          ? new LockStatus(key, false, null, null)
+          : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken);
+      })
+      .recover(LockStore::failure);
   }
 
   Future<Void> ping(long timeoutMs) {
@@ -85,13 +121,25 @@ final class LockStore {
       .recover(LockStore::failure);
   }
 
-  private Future<Release> release(Future<Response> call) {
+  private String lockKey(String key) {
+    return prefix + "::" + key;
+  }
+
+  private String fenceKey(String key) {
+    return prefix + ":fence:" + key;
+  }
+
+  /** Scripts reply {1 or 2, token?} on success, {0} not held, {-1} not owner. */
+  private Future<OwnerReply> ownerCall(Future<Response> call, Outcome success) {
     return bounded(call)
-      .map(reply -> switch (reply.toInteger()) {
-        case 1 -> Release.RELEASED;
-        case 2 -> Release.HANDED_OVER;
-        case 0 -> Release.NOT_HELD;
-        default -> Release.NOT_OWNER;
+      .map(reply -> {
+        Long fencingToken = reply.size() > 1 && reply.get(1) != null ? reply.get(1).toLong() : null;
+        return switch (reply.get(0).toInteger()) {
+          case 1 -> new OwnerReply(success, fencingToken);
+          case 2 -> new OwnerReply(Outcome.HANDED_OVER, fencingToken);
+          case 0 -> new OwnerReply(Outcome.NOT_HELD, null);
+          default -> new OwnerReply(Outcome.NOT_OWNER, null);
+        };
       })
       .recover(LockStore::failure);
   }

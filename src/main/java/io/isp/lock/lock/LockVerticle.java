@@ -49,8 +49,12 @@ public final class LockVerticle extends VerticleBase {
     return checkRedis().compose(ready -> {
       subscriber.start();
       return Future.all(
-        vertx.eventBus().<Object>consumer(LockAddresses.LOCK, message -> serve(message, this::lock)).completion(),
+        vertx.eventBus().<Object>consumer(LockAddresses.LOCK, message -> serve(message,
+          body -> lock(body, message.headers().get(LockAddresses.REQUEST_ID_HEADER)))).completion(),
         vertx.eventBus().<Object>consumer(LockAddresses.UNLOCK, message -> serve(message, this::unlock)).completion(),
+        vertx.eventBus().<Object>consumer(LockAddresses.EXTEND, message -> serve(message, this::extend)).completion(),
+        vertx.eventBus().<Object>consumer(LockAddresses.STATUS, message -> serve(message, this::status)).completion(),
+        vertx.eventBus().<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
         vertx.eventBus().<Object>consumer(LockAddresses.READY, message -> serve(message, body -> ready())).completion());
     });
   }
@@ -86,18 +90,41 @@ public final class LockVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> lock(JsonObject body) {
-    return service.lock(requests.lock(body)).map(LockGrant::toJson);
+  private Future<JsonObject> lock(JsonObject body, String requestId) {
+    return service.lock(requests.lock(body), requestId).map(LockGrant::toJson);
   }
 
   private Future<JsonObject> unlock(JsonObject body) {
-    return service.unlock(requests.unlock(body)).compose(release -> switch (release) {
-      case RELEASED, HANDED_OVER -> Future.succeededFuture(new JsonObject());
+    UnlockCommand command = requests.unlock(body);
+    return service.unlock(command).compose(reply -> ownerChecked(command.key(), reply, new JsonObject()));
+  }
+
+  private Future<JsonObject> extend(JsonObject body) {
+    ExtendCommand command = requests.extend(body);
+    return service.extend(command).compose(reply -> ownerChecked(command.key(), reply,
+      new LockGrant(command.key(), command.lockKey(), command.ttlMs(), 0).toJson()
+        .put("fencingToken", reply.fencingToken())));
+  }
+
+  private Future<JsonObject> status(JsonObject body) {
+    return service.status(requests.status(body)).map(LockStatus::toJson);
+  }
+
+  private void cancel(JsonObject body) {
+    if (body != null && body.getValue("requestId") instanceof String requestId) {
+      service.cancel(requestId);
+    }
+  }
+
+  /** The owner-checked operations (unlock, extend) share their two failures. */
+  private static Future<JsonObject> ownerChecked(String key, LockStore.OwnerReply reply, JsonObject success) {
+    return switch (reply.outcome()) {
       case NOT_HELD -> Future.failedFuture(new LockException(ErrorCode.NOT_HELD,
-        "'" + body.getString("key") + "' is not locked (expired or released)"));
+        "'" + key + "' is not locked (expired or released)"));
       case NOT_OWNER -> Future.failedFuture(new LockException(ErrorCode.NOT_OWNER,
-        "'" + body.getString("key") + "' is held by another lockKey"));
-    });
+        "'" + key + "' is held by another lockKey"));
+      default -> Future.succeededFuture(success);
+    };
   }
 
   private Future<JsonObject> ready() {

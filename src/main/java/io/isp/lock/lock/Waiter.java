@@ -8,13 +8,16 @@ final class Waiter {
 
   final LockCommand command;
   final String token;
+  /** Set when the caller may cancel the wait (an HTTP client that can disconnect). */
+  final String requestId;
   final long deadlineNanos;
   private final Promise<LockGrant> promise = Promise.promise();
   long deadlineTimer = -1;
 
-  Waiter(LockCommand command, String token, long nowNanos) {
+  Waiter(LockCommand command, String token, String requestId, long nowNanos) {
     this.command = command;
     this.token = token;
+    this.requestId = requestId;
     this.deadlineNanos = nowNanos + command.waitMs() * 1_000_000;
   }
 
@@ -27,8 +30,8 @@ final class Waiter {
     return promise.future().isComplete();
   }
 
-  boolean grant() {
-    return promise.tryComplete(new LockGrant(command.key(), token, command.ttlMs()));
+  boolean grant(long fencingToken) {
+    return promise.tryComplete(new LockGrant(command.key(), token, command.ttlMs(), fencingToken));
   }
 
   void fail(Throwable cause) {

@@ -8,17 +8,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The Lua scripts, each a resource under {@code /lua}, with its SHA-1 computed locally for EVALSHA. */
+/**
+ * The Lua scripts, each a resource under {@code /lua}, with its SHA-1 computed locally for EVALSHA.
+ * Scripts that grant a lock get {@code lib/fencing.lua} prepended.
+ */
 public enum LuaScript {
-  LOCK("lock.lua"),
-  UNLOCK("unlock.lua");
+  LOCK("lock.lua", 3, true),
+  UNLOCK("unlock.lua", 3, true),
+  EXTEND("extend.lua", 2, false),
+  STATUS("status.lua", 2, false);
 
   private final String source;
   private final String sha;
+  private final int keyCount;
 
-  LuaScript(String resource) {
-    this.source = load("/lua/" + resource);
+  LuaScript(String resource, int keyCount, boolean grantsFencingTokens) {
+    this.source = (grantsFencingTokens ? load("lib/fencing.lua") : "") + load(resource);
     this.sha = sha1(source);
+    this.keyCount = keyCount;
   }
 
   public String source() {
@@ -29,10 +36,15 @@ public enum LuaScript {
     return sha;
   }
 
-  private static String load(String path) {
-    try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+  /** How many of a call's leading arguments are keys. */
+  public int keyCount() {
+    return keyCount;
+  }
+
+  private static String load(String name) {
+    try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
+        throw new IllegalStateException("missing resource /lua/" + name);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -18,11 +18,11 @@ public final class ScriptRunner {
     this.master = master;
   }
 
-  /** Runs {@code script} on one key with the given arguments. */
-  public Future<Response> run(LuaScript script, String key, String... args) {
-    return master.send(request(Command.EVALSHA, script.sha(), key, args))
+  /** Runs {@code script}; the first {@link LuaScript#keyCount()} arguments are its keys. */
+  public Future<Response> run(LuaScript script, String... keysThenArgs) {
+    return master.send(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs))
       .recover(error -> RedisErrors.isNoScript(error)
-        ? master.send(request(Command.EVAL, script.source(), key, args))
+        ? master.send(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs))
         : Future.failedFuture(error));
   }
 
@@ -35,9 +35,9 @@ public final class ScriptRunner {
     return chain.mapEmpty();
   }
 
-  private static Request request(Command command, String script, String key, String[] args) {
-    Request request = Request.cmd(command).arg(script).arg(1).arg(key);
-    for (String arg : args) {
+  private static Request request(Command command, String script, int keyCount, String[] keysThenArgs) {
+    Request request = Request.cmd(command).arg(script).arg(keyCount);
+    for (String arg : keysThenArgs) {
       request.arg(arg);
     }
     return request;

@@ -38,8 +38,11 @@ class SeedContractTest {
 
     assertThat(lock.status()).isEqualTo(200);
     assertThat(lock.header("Content-Type")).startsWith("application/json");
-    assertThat(lock.body()).matches("\\{\"lockKey\":\"[A-Za-z0-9+/]{22}==\"}");
+    // the seed's one field, plus the fencingToken and ttl that clients of the original ignore
+    assertThat(lock.json().fieldNames()).containsExactlyInAnyOrder("lockKey", "fencingToken", "ttl");
     String lockKey = lock.json().getString("lockKey");
+    assertThat(lockKey).matches("[A-Za-z0-9+/]{22}==");
+    assertThat(lock.json().getInteger("ttl")).isEqualTo(20);
     assertThat(Base64.getDecoder().decode(lockKey)).hasSize(16);
     assertThat(service.redis("GET", service.redisKey("abc"))).isEqualTo(lockKey);
     assertThat(Long.parseLong(service.redis("PTTL", service.redisKey("abc")))).isBetween(15_000L, 20_000L);

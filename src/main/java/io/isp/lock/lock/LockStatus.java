@@ -1,0 +1,27 @@
+package io.isp.lock.lock;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What anyone may know about a lock: whether it is held, for how much longer, and the holder's
+ * fencing token. Never the lockKey.
+ *
+ * @param ttlMs remaining milliseconds; null when unlocked, or locked without a TTL by someone else
+ * @param fencingToken null when unlocked, or locked by a client that issues none (the original service)
+ */
+public record LockStatus(String key, boolean locked, Long ttlMs, Long fencingToken) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("key", key)
+      .put("locked", locked)
+      .put("ttl", ttlMs == null ? null : ttlMs / 1000.0)
+      .put("fencingToken", fencingToken);
+  }
+
+  public static LockStatus fromJson(JsonObject json) {
+    Number ttl = json.getNumber("ttl");
+    return new LockStatus(json.getString("key"), json.getBoolean("locked", false),
+      ttl == null ? null : Math.round(ttl.doubleValue() * 1000), json.getLong("fencingToken"));
+  }
+}
