@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.isp.lock.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @DisplayName("Blocking lock: waits like sync.Mutex.Lock and is woken, in order, without polling")
 class WaitingTest {
@@ -99,28 +100,29 @@ class WaitingTest {
   }
 
   @Test
-  @DisplayName("one release costs one Redis call however many wait in this instance")
-  void oneReleaseOneCall() throws Exception {
-    String holder = service.lockKeyFor("crowd", 30);
+  @DisplayName("with 300 waiters on one key, each release costs one Redis call and wakes exactly the next")
+  void manyWaitersOneCallPerRelease() throws Exception {
+    String holder = service.lockKeyFor("crowd", 60);
+    int waitingElsewhere = service.waiters(); // other tests' waiters may still be timing out
     List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      waiters.add(service.waitFor("crowd", 30, 30));
+    for (int i = 0; i < 300; i++) {
+      waiters.add(service.postAsync(ServiceUnderTest.API + "/lock",
+        "{\"key\": \"crowd\", \"ttl\": 60, \"waitTimeout\": 60}"));
     }
-    long before = scriptCalls();
+    await().atMost(Duration.ofSeconds(20)).until(() -> service.waiters() == waitingElsewhere + 300);
 
-    assertThat(service.unlock("crowd", holder).status()).isEqualTo(200);
-    HttpResult first = waiters.get(0).get(5, TimeUnit.SECONDS);
-
-    assertThat(first.status()).isEqualTo(200);
-    assertThat(scriptCalls() - before).as("the unlock hands over in its own script call").isEqualTo(1);
-    assertThat(waiters.subList(1, waiters.size())).noneMatch(CompletableFuture::isDone);
-
-    String current = first.json().getString("lockKey");
-    for (CompletableFuture<HttpResult> next : waiters.subList(1, waiters.size())) {
-      service.unlock("crowd", current);
-      current = next.get(5, TimeUnit.SECONDS).json().getString("lockKey");
+    String current = holder;
+    for (int release = 1; release <= 5; release++) {
+      long before = scriptCalls();
+      assertThat(service.unlock("crowd", current).status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().filter(CompletableFuture::isDone).count() >= 1);
+      List<CompletableFuture<HttpResult>> done = waiters.stream().filter(CompletableFuture::isDone).toList();
+      assertThat(done).as("release %d wakes exactly one waiter", release).hasSize(1);
+      assertThat(scriptCalls() - before).as("the unlock hands over in its own script call").isEqualTo(1);
+      waiters.removeAll(done);
+      current = done.get(0).get().json().getString("lockKey");
     }
-    service.unlock("crowd", current);
+    assertThat(service.waiters()).isEqualTo(waitingElsewhere + 295);
   }
 
   @Test

@@ -29,7 +29,9 @@ public final class ServiceUnderTest implements AutoCloseable {
   private final Vertx vertx;
   private final ServiceConfig config;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 like most lock clients: one connection per blocked call, no HTTP/2 stream limit
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServiceUnderTest(Vertx vertx, ServiceConfig config) {
     this.vertx = vertx;
