@@ -3,6 +3,8 @@ package io.isp.lock;
 import io.isp.lock.config.ConfigException;
 import io.isp.lock.config.ConfigLoader;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.cluster.ClusteredVertx;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import sun.misc.Signal;
 
@@ -29,21 +31,30 @@ public final class Main {
   public static void main(String[] args) {
     Logging.init();
     Path configFile = configFile(args);
-    Vertx vertx = Vertx.vertx();
+    Vertx bootstrap = Vertx.vertx();
     System.Logger log = System.getLogger(Main.class.getName());
-    ConfigLoader.load(vertx, configFile)
+    ConfigLoader.load(bootstrap, configFile)
       .onFailure(error -> exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage()))
       .compose(config -> {
         Logging.setLevel(config.logLevel());
-        return ServiceDeployment.deploy(vertx, config).map(config);
+        // a clustered node needs a clustered Vert.x: the one that read the config steps aside
+        Future<Vertx> runtime = config.cluster().enabled()
+          ? ClusteredVertx.start(bootstrap, config.cluster()).onSuccess(clustered -> bootstrap.close())
+          : Future.succeededFuture(bootstrap);
+        return runtime.compose(vertx -> {
+          onTermination(vertx, config);
+          return ServiceDeployment.deploy(vertx, config).map(config);
+        });
       })
-      .onSuccess(config -> {
-        log.log(System.Logger.Level.INFO, "isp-lock-service listening on " + config.http().host() + ":"
-          + config.http().port() + " (config " + configFile + ")");
-        onTermination(vertx, config);
-      })
+      .onSuccess(config -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
+        + (config.deploy().http() ? "HTTP on " + config.http().host() + ":" + config.http().port() : "no HTTP")
+        + (config.deploy().lock() ? ", lock node" : ", edge node")
+        + (config.cluster().enabled() ? ", clustered at " + config.cluster().host() + ":" + config.cluster().port() : "")
+        + " (config " + configFile + ")"))
       .onFailure(error -> {
-        if (!(error instanceof ConfigException)) {
+        if (error instanceof ConfigException) {
+          exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage());
+        } else {
           exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage());
         }
       });

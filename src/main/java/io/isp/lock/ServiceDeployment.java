@@ -8,8 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Deploys the service into a Vert.x instance: the LockVerticle first (so the lock addresses exist
- * before any request can arrive), then the HTTP verticle on every core.
+ * Deploys the roles this node plays ({@code deploy.*}) into a Vert.x instance: the LockVerticle
+ * first (so the lock addresses exist before any request can arrive), then the HTTP verticle on every
+ * core.
  */
 public final class ServiceDeployment {
 
@@ -18,9 +19,11 @@ public final class ServiceDeployment {
 
   public static Future<Void> deploy(Vertx vertx, ServiceConfig config) {
     int httpInstances = Runtime.getRuntime().availableProcessors();
-    return vertx.deployVerticle(new LockVerticle(config))
-      .compose(lockId -> vertx.deployVerticle(() -> new HttpVerticle(config),
-        new DeploymentOptions().setInstances(httpInstances)))
+    Future<?> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
+    return lock
+      .compose(lockId -> config.deploy().http()
+        ? vertx.deployVerticle(() -> new HttpVerticle(config), new DeploymentOptions().setInstances(httpInstances))
+        : Future.succeededFuture())
       .mapEmpty();
   }
 }

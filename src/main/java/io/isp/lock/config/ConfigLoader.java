@@ -26,8 +26,11 @@ public final class ConfigLoader {
     "http.host", "http.port", "http.tokens", "http.shutdownTimeout",
     "redis.server", "redis.userName", "redis.password", "redis.db", "redis.prefix",
     "redis.defaultTimeOut", "redis.commandTimeout", "redis.maxPoolSize", "redis.maxPoolWaiting",
+    "redis.minReplicasToAck", "redis.replicaAckTimeout",
     "redis.sentinel.addresses", "redis.sentinel.masterName", "redis.sentinel.username", "redis.sentinel.password",
-    "lock.maxKeyLength", "lock.maxTtl", "lock.maxWaitTimeout", "lock.defaultWaitTimeout");
+    "lock.maxKeyLength", "lock.maxTtl", "lock.maxWaitTimeout", "lock.defaultWaitTimeout",
+    "cluster.enabled", "cluster.host", "cluster.port", "cluster.members", "cluster.configFile",
+    "deploy.http", "deploy.lock");
 
   private ConfigLoader() {
   }

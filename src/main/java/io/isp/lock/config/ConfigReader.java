@@ -34,7 +34,24 @@ public final class ConfigReader {
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("logLevel: '" + logLevel + "' is not one of " + LOG_LEVELS);
     }
-    return new ServiceConfig(logLevel, http(), redis(), lock());
+    DeployConfig deploy = new DeployConfig(bool("deploy.http", true), bool("deploy.lock", true));
+    if (!deploy.http() && !deploy.lock()) {
+      throw new ConfigException("deploy.http and deploy.lock are both false: this node would do nothing");
+    }
+    ClusterConfig cluster = cluster();
+    if (!cluster.enabled() && !deploy.lock()) {
+      throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
+    }
+    return new ServiceConfig(logLevel, http(), redis(deploy.lock()), lock(), cluster, deploy);
+  }
+
+  private ClusterConfig cluster() {
+    int port = integer("cluster.port", 5701);
+    if (port < 1 || port > 65535) {
+      throw new ConfigException("cluster.port: must be 1..65535, got " + port);
+    }
+    return new ClusterConfig(bool("cluster.enabled", false), string("cluster.host", "127.0.0.1"), port,
+      list("cluster.members"), java.nio.file.Path.of(string("cluster.configFile", "conf/hazelcast.xml")));
   }
 
   private HttpConfig http() {
@@ -46,10 +63,11 @@ public final class ConfigReader {
       duration("http.shutdownTimeout", Duration.ofSeconds(10)));
   }
 
-  private RedisConfig redis() {
+  /** Without the lock role a node never talks to Redis, so it needs no Redis address. */
+  private RedisConfig redis(boolean lockRole) {
     Optional<String> server = optionalString("redis.server");
     List<String> sentinelAddresses = list("redis.sentinel.addresses");
-    if (server.isPresent() == !sentinelAddresses.isEmpty()) {
+    if (lockRole && server.isPresent() == !sentinelAddresses.isEmpty()) {
       throw new ConfigException("exactly one of redis.server and redis.sentinel (redis.sentinel.addresses) must be set"
         + (server.isPresent() ? ", but both are" : ", but neither is"));
     }
@@ -71,8 +89,15 @@ public final class ConfigReader {
     if (maxPoolSize < 1 || maxPoolWaiting < maxPoolSize) {
       throw new ConfigException("redis.maxPoolSize must be >= 1 and redis.maxPoolWaiting >= redis.maxPoolSize");
     }
+    int minReplicasToAck = integer("redis.minReplicasToAck", 0);
+    if (minReplicasToAck < 0) {
+      throw new ConfigException("redis.minReplicasToAck: must be >= 0, got " + minReplicasToAck);
+    }
+    Duration replicaAckTimeout = positive("redis.replicaAckTimeout",
+      duration("redis.replicaAckTimeout", Duration.ofMillis(500)));
     return new RedisConfig(server, string("redis.userName", ""), string("redis.password", ""), db,
-      string("redis.prefix", "isp-lock-service"), defaultTtl, commandTimeout, sentinel, maxPoolSize, maxPoolWaiting);
+      string("redis.prefix", "isp-lock-service"), defaultTtl, commandTimeout, sentinel, maxPoolSize, maxPoolWaiting,
+      minReplicasToAck, replicaAckTimeout);
   }
 
   private LockLimits lock() {
@@ -118,6 +143,18 @@ public final class ConfigReader {
 
   private String string(String key, String defaultValue) {
     return optionalString(key).orElse(defaultValue);
+  }
+
+  private boolean bool(String key, boolean defaultValue) {
+    Object v = value(key);
+    if (v == null || v.toString().isBlank()) {
+      return defaultValue;
+    }
+    return switch (v.toString().trim().toLowerCase()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key + ": '" + v + "' is not true or false");
+    };
   }
 
   private int integer(String key, int defaultValue) {

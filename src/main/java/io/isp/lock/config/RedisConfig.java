@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param commandTimeout a Redis call not answered within this fails with 503
  * @param maxPoolSize pooled connections to the master
  * @param maxPoolWaiting requests that may queue for a pooled connection before failing fast
+ * @param minReplicasToAck replicas that must confirm a granted lock (Redis WAIT) before it is acknowledged
+ * @param replicaAckTimeout how long to wait for them; a lock they do not confirm in time is given back (503)
  */
 public record RedisConfig(Optional<String> server, String userName, String password, int db, String prefix,
                           Duration defaultTtl, Duration commandTimeout, Optional<SentinelConfig> sentinel,
-                          int maxPoolSize, int maxPoolWaiting) {
+                          int maxPoolSize, int maxPoolWaiting, int minReplicasToAck, Duration replicaAckTimeout) {
 }

@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 
 /**
- * {@code /health/live}: the process answers. {@code /health/ready}: the LockVerticle answers and
- * its Redis answers PING within a second. Neither needs a token.
+ * {@code /health/live}: the process answers. {@code /health/ready}: a LockVerticle answers and its
+ * Redis answers PING within a second, and, when clustered, the Hazelcast cluster is safe. Neither
+ * needs a token.
  */
 final class HealthRoutes {
 
@@ -22,16 +24,22 @@ final class HealthRoutes {
   private HealthRoutes() {
   }
 
-  static void mount(Vertx vertx, Router router) {
+  /** {@code localLockNode}: this JVM runs a LockVerticle, whose Redis is what this node's readiness is about. */
+  static void mount(Vertx vertx, Router router, boolean localLockNode) {
+    String readyAddress = localLockNode ? LockAddresses.READY_LOCAL : LockAddresses.READY;
     HealthCheckHandler live = HealthCheckHandler.create(vertx)
       .register("process", promise -> promise.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
       .register("redis", PROCEDURE_TIMEOUT_MS, promise -> vertx.eventBus()
-        .<JsonObject>request(LockAddresses.READY, null, new DeliveryOptions().setSendTimeout(READY_REPLY_TIMEOUT_MS))
+        .<JsonObject>request(readyAddress, null, new DeliveryOptions().setSendTimeout(READY_REPLY_TIMEOUT_MS))
         // tryComplete: the health check's own timeout may have answered already
         .onSuccess(reply -> promise.tryComplete(Status.OK(reply.body())))
         .onFailure(error -> promise.tryComplete(Status.KO(new JsonObject()
           .put("error", LockApi.toProblem(error).detail())))));
+    if (vertx.isClustered()) {
+      // partitions all backed up: a node may leave without losing event-bus subscriptions
+      ready.register("cluster", PROCEDURE_TIMEOUT_MS, ClusterHealthCheck.createProcedure(vertx));
+    }
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(ready);
   }

@@ -28,7 +28,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    HealthRoutes.mount(vertx, router);
+    HealthRoutes.mount(vertx, router, config.deploy().lock());
 
     if (!config.http().tokens().isEmpty()) {
       router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));

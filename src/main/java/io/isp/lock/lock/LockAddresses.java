@@ -14,8 +14,10 @@ public final class LockAddresses {
   public static final String CANCEL = "isp-lock-service.cancel";
   /** Delivery header naming a lock request, so that it can be cancelled. */
   public static final String REQUEST_ID_HEADER = "request-id";
-  /** Internal: answers when Redis answers PING; used by readiness. */
+  /** Internal: answers when Redis answers PING; readiness of an edge node asks any lock node. */
   public static final String READY = "isp-lock-service.ready";
+  /** Internal, this JVM only: a lock node's readiness is its own LockVerticle's. */
+  public static final String READY_LOCAL = "isp-lock-service.ready.local";
 
   private LockAddresses() {
   }

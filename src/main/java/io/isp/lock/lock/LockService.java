@@ -59,7 +59,7 @@ final class LockService {
 
   Future<LockStore.OwnerReply> unlock(UnlockCommand command) {
     KeyQueue queue = queues.get(command.key());
-    Waiter next = queue == null || queue.busy ? null : queue.head();
+    Waiter next = queue == null || queue.busy || !store.handsOver() ? null : queue.head();
     if (next == null) {
       return store.release(command.key(), command.lockKey());
     }

@@ -1,5 +1,6 @@
 package io.isp.lock.lock;
 
+import io.isp.lock.config.RedisConfig;
 import io.isp.lock.redis.LuaScript;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
@@ -9,7 +10,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -47,14 +47,26 @@ final class LockStore {
   private final String fencingCounter;
   private final String channel;
   private final long timeoutMs;
+  private final int minReplicasToAck;
+  private final long replicaAckTimeoutMs;
 
-  LockStore(RedisMaster master, String prefix, Duration commandTimeout) {
+  LockStore(RedisMaster master, RedisConfig config) {
     this.master = master;
     this.scripts = new ScriptRunner(master);
-    this.prefix = prefix;
+    this.prefix = config.prefix();
     this.fencingCounter = prefix + ":fence";
     this.channel = prefix + ":released";
-    this.timeoutMs = commandTimeout.toMillis();
+    this.timeoutMs = config.commandTimeout().toMillis();
+    this.minReplicasToAck = config.minReplicasToAck();
+    this.replicaAckTimeoutMs = config.replicaAckTimeout().toMillis();
+  }
+
+  /**
+   * Whether an unlock may hand the lock to a local waiter inside its script. Not when grants must be
+   * confirmed by replicas: the hand-over would grant without that confirmation.
+   */
+  boolean handsOver() {
+    return minReplicasToAck == 0;
   }
 
   String channel() {
@@ -66,9 +78,12 @@ final class LockStore {
   }
 
   Future<Attempt> tryAcquire(String key, String token, long ttlMs) {
-    Future<Response> call = scripts.run(LuaScript.LOCK, lockKey(key), fenceKey(key), fencingCounter,
-      token, Long.toString(ttlMs));
-    return bounded(call)
+    String[] keysThenArgs = {lockKey(key), fenceKey(key), fencingCounter, token, Long.toString(ttlMs)};
+    Future<Response> call = minReplicasToAck == 0
+      ? scripts.run(LuaScript.LOCK, keysThenArgs)
+      : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
+        .compose(replicated -> confirmed(key, token, replicated));
+    return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .recover(error -> {
         if (error instanceof TimeoutException) {
           // we answer 503, so a lock that Redis grants late must not linger until its TTL
@@ -144,8 +159,25 @@ final class LockStore {
       .recover(LockStore::failure);
   }
 
+  /**
+   * A lock fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
+   * give it back and let the client retry rather than acknowledge it.
+   */
+  private Future<Response> confirmed(String key, String token, ScriptRunner.Replicated replicated) {
+    if (replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck) {
+      return Future.succeededFuture(replicated.reply());
+    }
+    return release(key, token).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+      "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
+        + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back")));
+  }
+
   private <T> Future<T> bounded(Future<T> call) {
-    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return bounded(call, timeoutMs);
+  }
+
+  private static <T> Future<T> bounded(Future<T> call, long ms) {
+    return call.timeout(ms, TimeUnit.MILLISECONDS);
   }
 
   private static <T> Future<T> failure(Throwable error) {

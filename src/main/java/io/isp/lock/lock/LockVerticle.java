@@ -8,10 +8,12 @@ import io.isp.lock.redis.ReleaseSubscriber;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -43,19 +45,21 @@ public final class LockVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     master = RedisMasters.create(vertx, config.redis());
-    store = new LockStore(master, config.redis().prefix(), config.redis().commandTimeout());
+    store = new LockStore(master, config.redis());
     service = new LockService(vertx, store);
     subscriber = new ReleaseSubscriber(vertx, master, store.channel(), service::released, service::recheckAll);
     return checkRedis().compose(ready -> {
       subscriber.start();
-      return Future.all(
-        vertx.eventBus().<Object>consumer(LockAddresses.LOCK, message -> serve(message,
+      EventBus bus = vertx.eventBus();
+      return Future.all(List.of(
+        bus.<Object>consumer(LockAddresses.LOCK, message -> serve(message,
           body -> lock(body, message.headers().get(LockAddresses.REQUEST_ID_HEADER)))).completion(),
-        vertx.eventBus().<Object>consumer(LockAddresses.UNLOCK, message -> serve(message, this::unlock)).completion(),
-        vertx.eventBus().<Object>consumer(LockAddresses.EXTEND, message -> serve(message, this::extend)).completion(),
-        vertx.eventBus().<Object>consumer(LockAddresses.STATUS, message -> serve(message, this::status)).completion(),
-        vertx.eventBus().<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
-        vertx.eventBus().<Object>consumer(LockAddresses.READY, message -> serve(message, body -> ready())).completion());
+        bus.<Object>consumer(LockAddresses.UNLOCK, message -> serve(message, this::unlock)).completion(),
+        bus.<Object>consumer(LockAddresses.EXTEND, message -> serve(message, this::extend)).completion(),
+        bus.<Object>consumer(LockAddresses.STATUS, message -> serve(message, this::status)).completion(),
+        bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
+        bus.<Object>consumer(LockAddresses.READY, message -> serve(message, body -> ready())).completion(),
+        bus.<Object>localConsumer(LockAddresses.READY_LOCAL, message -> serve(message, body -> ready())).completion()));
     });
   }
 

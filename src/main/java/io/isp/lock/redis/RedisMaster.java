@@ -5,6 +5,8 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.List;
+
 /**
  * The Redis master, wherever it currently is. Commands go through a connection pool; pub/sub gets a
  * dedicated connection. In Sentinel mode the master can move: {@link #masterChanges()} counts moves
@@ -14,6 +16,9 @@ public interface RedisMaster {
 
   /** Sends one command to the current master over a pooled connection. */
   Future<Response> send(Request request);
+
+  /** Sends commands pipelined on one pooled connection (WAIT counts only its own connection's writes). */
+  Future<List<Response>> batch(List<Request> requests);
 
   /** A connection of its own, for SUBSCRIBE; the caller closes it. */
   Future<RedisConnection> connect();

@@ -5,6 +5,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.List;
+
 /**
  * Runs Lua scripts with EVALSHA, one round trip each. Redis forgets scripts on restart, failover
  * and SCRIPT FLUSH; then EVALSHA answers NOSCRIPT and we retry once with EVAL, which runs the script
@@ -24,6 +26,23 @@ public final class ScriptRunner {
       .recover(error -> RedisErrors.isNoScript(error)
         ? master.send(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs))
         : Future.failedFuture(error));
+  }
+
+  /** A script's reply, and how many replicas confirmed its writes. */
+  public record Replicated(Response reply, int replicas) {
+  }
+
+  /**
+   * Runs {@code script}, then {@code WAIT replicas timeoutMs} on the same connection, pipelined: one
+   * round trip plus the replicas' acknowledgement.
+   */
+  public Future<Replicated> runReplicated(LuaScript script, int replicas, long timeoutMs, String... keysThenArgs) {
+    Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
+    return master.batch(List.of(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs), wait))
+      .recover(error -> RedisErrors.isNoScript(error)
+        ? master.batch(List.of(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs), wait))
+        : Future.failedFuture(error))
+      .map(replies -> new Replicated(replies.get(0), replies.get(1).toInteger()));
   }
 
   /** Loads every script so that the first EVALSHA of each finds it; also proves we may run scripts. */

@@ -62,6 +62,13 @@ final class SentinelMaster implements RedisMaster {
   }
 
   @Override
+  public Future<List<Response>> batch(List<Request> requests) {
+    return current()
+      .compose(client -> client.batch(requests))
+      .onFailure(this::refreshIfMasterLost);
+  }
+
+  @Override
   public Future<RedisConnection> connect() {
     return current().compose(Redis::connect).onFailure(this::refreshIfMasterLost);
   }

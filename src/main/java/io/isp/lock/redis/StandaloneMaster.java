@@ -8,6 +8,8 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.List;
+
 /** A master at a fixed address ({@code redis.server}). The pooled client reconnects by itself. */
 final class StandaloneMaster implements RedisMaster {
 
@@ -22,6 +24,11 @@ final class StandaloneMaster implements RedisMaster {
   @Override
   public Future<Response> send(Request request) {
     return client.send(request);
+  }
+
+  @Override
+  public Future<List<Response>> batch(List<Request> requests) {
+    return client.batch(requests);
   }
 
   @Override

@@ -51,6 +51,26 @@ class ConfigLoaderTest {
     assertThat(config.lock().maxTtl()).isEqualTo(Duration.ofSeconds(86400));
     assertThat(config.lock().maxWaitTimeout()).isEqualTo(Duration.ofSeconds(300));
     assertThat(config.lock().defaultWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.redis().minReplicasToAck()).isZero();
+    assertThat(config.cluster().enabled()).isFalse();
+    assertThat(config.cluster().port()).isEqualTo(5701);
+    assertThat(config.deploy()).isEqualTo(new DeployConfig(true, true));
+  }
+
+  @Test
+  @DisplayName("an edge node (deploy.lock false) needs clustering but no Redis; a node must play some role")
+  void roles() {
+    JsonObject edge = new JsonObject().put("deploy", new JsonObject().put("lock", false))
+      .put("cluster", new JsonObject().put("enabled", true).put("members", "10.0.0.1:5701,10.0.0.2:5701"));
+    ServiceConfig config = ConfigReader.read(edge);
+    assertThat(config.redis().server()).isEmpty();
+    assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+
+    edge.getJsonObject("cluster").put("enabled", false);
+    assertThatThrownBy(() -> ConfigReader.read(edge)).hasMessageContaining("cluster.enabled");
+    JsonObject idle = new JsonObject().put("redis", new JsonObject().put("server", "h:1"))
+      .put("deploy", new JsonObject().put("lock", false).put("http", false));
+    assertThatThrownBy(() -> ConfigReader.read(idle)).hasMessageContaining("deploy.http");
   }
 
   @Test

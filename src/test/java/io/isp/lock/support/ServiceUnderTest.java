@@ -1,6 +1,7 @@
 package io.isp.lock.support;
 
 import io.isp.lock.ServiceDeployment;
+import io.isp.lock.cluster.ClusteredVertx;
 import io.isp.lock.config.ConfigReader;
 import io.isp.lock.config.ServiceConfig;
 import io.vertx.core.Future;
@@ -55,6 +56,11 @@ public final class ServiceUnderTest implements AutoCloseable {
   public static ServiceUnderTest startWith(JsonObject json) {
     ServiceConfig config = ConfigReader.read(json);
     Vertx vertx = Vertx.vertx();
+    if (config.cluster().enabled()) {
+      Vertx bootstrap = vertx;
+      vertx = await(ClusteredVertx.start(bootstrap, config.cluster()));
+      await(bootstrap.close());
+    }
     try {
       await(ServiceDeployment.deploy(vertx, config));
     } catch (RuntimeException e) {
@@ -165,7 +171,9 @@ public final class ServiceUnderTest implements AutoCloseable {
   /** How many lock requests are blocked in this instance, as readiness reports it. */
   public int waiters() {
     HttpResult ready = get("/health/ready");
-    return ready.json().getJsonArray("checks").getJsonObject(0).getJsonObject("data").getInteger("waiters");
+    return ready.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(check -> "redis".equals(check.getString("id")))
+      .findFirst().orElseThrow().getJsonObject("data").getInteger("waiters");
   }
 
   /** Sends a blocking lock request and returns once this instance counts it among its waiters. */

@@ -1,0 +1,53 @@
+package io.isp.lock.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import io.isp.lock.config.ClusterConfig;
+import io.isp.lock.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+
+/** Starts a clustered Vert.x on Hazelcast from {@code cluster.*}: TCP/IP join, no multicast. */
+public final class ClusteredVertx {
+
+  private ClusteredVertx() {
+  }
+
+  /** {@code bootstrap} only reads the Hazelcast file off the event loop; the new Vert.x is returned. */
+  public static Future<Vertx> start(Vertx bootstrap, ClusterConfig cluster) {
+    return bootstrap.executeBlocking(() -> hazelcastConfig(cluster))
+      .compose(hazelcast -> Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
+          .setHost(cluster.host())
+          .setClusterPublicHost(cluster.host())
+          .setPort(0)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered());
+  }
+
+  static Config hazelcastConfig(ClusterConfig cluster) throws FileNotFoundException {
+    if (!Files.isReadable(cluster.configFile())) {
+      throw new ConfigException("cluster.configFile: " + cluster.configFile() + " does not exist or is not readable");
+    }
+    Config config = new FileSystemXmlConfig(cluster.configFile().toFile());
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // bind and announce exactly cluster.host, not whichever interface Hazelcast would pick
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
+    config.getNetworkConfig()
+      .setPort(cluster.port())
+      .setPortAutoIncrement(false)
+      .setPublicAddress(cluster.host() + ":" + cluster.port());
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+}

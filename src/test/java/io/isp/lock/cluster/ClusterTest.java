@@ -1,0 +1,186 @@
+package io.isp.lock.cluster;
+
+import io.isp.lock.support.FreePorts;
+import io.isp.lock.support.HttpResult;
+import io.isp.lock.support.RedisFixture;
+import io.isp.lock.support.ServiceUnderTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.isp.lock.support.ProblemAssert.assertProblem;
+import static io.isp.lock.support.ServiceUnderTest.API;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@DisplayName("A Hazelcast cluster of lock nodes and an edge-only node on loopback")
+class ClusterTest {
+
+  private static final String PREFIX = "cluster-" + System.nanoTime();
+  private static final List<Integer> HAZELCAST_PORTS = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next(),
+    FreePorts.next());
+  private static ServiceUnderTest lockNodeA;
+  private static ServiceUnderTest lockNodeB;
+  private static ServiceUnderTest edge;
+
+  @BeforeAll
+  static void start() {
+    lockNodeA = node(0, true);
+    lockNodeB = node(1, true);
+    edge = node(2, false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> edge.get("/health/ready").status() == 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (ServiceUnderTest node : new ServiceUnderTest[] {edge, lockNodeB, lockNodeA}) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the edge node forwards to lock nodes; any node sees and releases any node's lock")
+  void edgeForwards() {
+    HttpResult lock = edge.lock("edge", 30);
+    assertThat(lock.status()).isEqualTo(200);
+    assertThat(lockNodeA.get(API + "/locks/edge").json().getBoolean("locked")).isTrue();
+    assertThat(lockNodeB.unlock("edge", lock.json().getString("lockKey")).status()).isEqualTo(200);
+    assertThat(edge.get(API + "/locks/edge").json().getBoolean("locked")).isFalse();
+    JsonObject readiness = edge.get("/health/ready").json();
+    assertThat(readiness.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
+      .contains("redis", "cluster");
+  }
+
+  @Test
+  @DisplayName("a waiter behind any node wakes as soon as any node releases")
+  void wakeAcrossNodes() throws Exception {
+    for (ServiceUnderTest releaser : List.of(lockNodeA, lockNodeB)) {
+      String holder = releaser.lockKeyFor("across", 60);
+      CompletableFuture<HttpResult> waiter = edge.postAsync(API + "/lock",
+        "{\"key\": \"across\", \"ttl\": 30, \"waitTimeout\": 20}");
+      await().atMost(Duration.ofSeconds(5)).until(() -> waiting(lockNodeA) + waiting(lockNodeB) == 1);
+      long start = System.nanoTime();
+      assertThat(releaser.unlock("across", holder).status()).isEqualTo(200);
+      HttpResult granted = waiter.get(5, TimeUnit.SECONDS);
+      assertThat(granted.status()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      edge.unlock("across", granted.json().getString("lockKey"));
+    }
+  }
+
+  @Test
+  @DisplayName("mutual exclusion holds across nodes while a node leaves and a new one joins")
+  void mutualExclusionThroughMembershipChanges() throws Exception {
+    AtomicLong counter = new AtomicLong();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger unexpected = new AtomicInteger();
+    AtomicInteger completed = new AtomicInteger();
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<ServiceUnderTest> entryPoints = List.of(lockNodeA, edge);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      ServiceUnderTest via = entryPoints.get(w % entryPoints.size());
+      workers.add(pool.submit(() -> {
+        for (int round = 0; round < 400 && running.get(); round++) {
+          HttpResult lock = via.post(API + "/lock", "{\"key\": \"shared\", \"ttl\": 30, \"waitTimeout\": 10}");
+          if (lock.status() != 200) {
+            // only 503s are allowed while a lock node goes away: the client retries
+            if (lock.status() != 503) {
+              unexpected.incrementAndGet();
+            }
+            continue;
+          }
+          if (inside.incrementAndGet() != 1) {
+            overlaps.incrementAndGet();
+          }
+          long read = counter.get();
+          via.get(API + "/locks/shared");
+          counter.set(read + 1);
+          inside.decrementAndGet();
+          completed.incrementAndGet();
+          HttpResult unlock = via.unlock("shared", lock.json().getString("lockKey"));
+          if (unlock.status() != 200) {
+            unexpected.incrementAndGet();
+          }
+        }
+      }));
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= 50);
+    lockNodeB.close();          // a lock node leaves (graceful, as in a rolling restart)
+    lockNodeB = null;
+    int beforeJoin = completed.get();
+    await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= beforeJoin + 50);
+    ServiceUnderTest joined = node(3, true);   // and a new one joins
+    try {
+      int afterJoin = completed.get();
+      await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= afterJoin + 50);
+      assertThat(joined.lock("new-node", 5).status()).isEqualTo(200);
+    } finally {
+      running.set(false);
+      for (Future<?> worker : workers) {
+        worker.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      lockNodeB = joined;
+    }
+
+    assertThat(overlaps.get()).as("overlapping critical sections").isZero();
+    assertThat(counter.get()).as("no lost update").isEqualTo(completed.get());
+    assertThat(unexpected.get()).as("answers other than 200 or 503").isZero();
+  }
+
+  @Test
+  @DisplayName("an edge node with no lock node in its cluster answers 503 at once")
+  void edgeAlone() {
+    try (ServiceUnderTest lonely = ServiceUnderTest.startWith(nodeConfig(FreePorts.next(), List.of(), false)
+      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1")
+        .put("port", FreePorts.next()).put("members", new JsonArray())))) {
+      long start = System.nanoTime();
+      assertProblem(lonely.lock("alone", 5), 503, "lock_service_unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertThat(lonely.get("/health/ready").status()).isEqualTo(503);
+    }
+  }
+
+  private static int waiting(ServiceUnderTest node) {
+    return node.waiters();
+  }
+
+  private static ServiceUnderTest node(int index, boolean lockRole) {
+    List<String> members = HAZELCAST_PORTS.stream().map(port -> "127.0.0.1:" + port).toList();
+    return ServiceUnderTest.startWith(nodeConfig(HAZELCAST_PORTS.get(index), members, lockRole));
+  }
+
+  private static JsonObject nodeConfig(int hazelcastPort, List<String> members, boolean lockRole) {
+    JsonObject redis = new JsonObject().put("prefix", PREFIX);
+    if (lockRole) {
+      redis.put("server", RedisFixture.shared().server());
+    }
+    return new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
+      .put("redis", redis)
+      .put("deploy", new JsonObject().put("lock", lockRole))
+      .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", hazelcastPort)
+        .put("members", new JsonArray(members)));
+  }
+}
