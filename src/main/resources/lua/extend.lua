@@ -2,12 +2,9 @@
 -- KEYS[1] lock key, KEYS[2] its fencing-token key; ARGV[1] owner token; ARGV[2] new TTL in ms;
 -- ARGV[3] release channel; ARGV[4] the user's key.
 -- Returns {1, fencing token or false} extended, {0} not held, {-1} held by another owner.
-local holder = redis.call('GET', KEYS[1])
-if not holder then
-  return {0}
-end
-if holder ~= ARGV[1] then
-  return {-1}
+local refused = not_the_owner()
+if refused then
+  return refused
 end
 local remaining = redis.call('PTTL', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])

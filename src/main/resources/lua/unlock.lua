@@ -5,12 +5,9 @@
 -- in this same round trip instead of freeing it.
 -- Returns {1} released, {2, fencing token} handed to the next waiter, {0} not held, {-1} held by
 -- another owner.
-local holder = redis.call('GET', KEYS[1])
-if not holder then
-  return {0}
-end
-if holder ~= ARGV[1] then
-  return {-1}
+local refused = not_the_owner()
+if refused then
+  return refused
 end
 if ARGV[4] then
   redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])

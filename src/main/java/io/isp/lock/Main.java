@@ -41,10 +41,9 @@ public final class Main {
         Future<Vertx> runtime = config.cluster().enabled()
           ? ClusteredVertx.start(bootstrap, config.cluster()).onSuccess(clustered -> bootstrap.close())
           : Future.succeededFuture(bootstrap);
-        return runtime.compose(vertx -> {
-          onTermination(vertx, config);
-          return ServiceDeployment.deploy(vertx, config).map(config);
-        });
+        return runtime.compose(vertx -> ServiceDeployment.deploy(vertx, config)
+          .onSuccess(deployment -> onTermination(vertx, deployment, config))
+          .map(config));
       })
       .onSuccess(config -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
         + (config.deploy().http() ? "HTTP on " + config.http().host() + ":" + config.http().port() : "no HTTP")
@@ -79,11 +78,11 @@ public final class Main {
    * SIGTERM and SIGINT: stop accepting, answer waiters 503, let in-flight requests finish (bounded by
    * http.shutdownTimeout), then exit 0. A JVM shutdown hook could not choose the exit code (143).
    */
-  private static void onTermination(Vertx vertx, ServiceConfig config) {
+  private static void onTermination(Vertx vertx, ServiceDeployment deployment, ServiceConfig config) {
     long boundMs = config.http().shutdownTimeout().toMillis() + config.redis().commandTimeout().toMillis() + 2000;
     Runnable shutdown = () -> {
       CountDownLatch closed = new CountDownLatch(1);
-      vertx.close().onComplete(ignored -> closed.countDown());
+      deployment.stop().eventually(vertx::close).onComplete(ignored -> closed.countDown());
       try {
         if (!closed.await(boundMs, TimeUnit.MILLISECONDS)) {
           System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");

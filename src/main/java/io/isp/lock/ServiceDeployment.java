@@ -8,22 +8,40 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Deploys the roles this node plays ({@code deploy.*}) into a Vert.x instance: the LockVerticle
+ * The roles this node plays ({@code deploy.*}), deployed into a Vert.x instance: the LockVerticle
  * first (so the lock addresses exist before any request can arrive), then the HTTP verticle on every
- * core.
+ * core. Stopping goes the other way round for requests but not for waiters: see {@link #stop()}.
  */
 public final class ServiceDeployment {
 
-  private ServiceDeployment() {
+  private final Vertx vertx;
+  private final String lockDeployment;
+  private final String httpDeployment;
+
+  private ServiceDeployment(Vertx vertx, String lockDeployment, String httpDeployment) {
+    this.vertx = vertx;
+    this.lockDeployment = lockDeployment;
+    this.httpDeployment = httpDeployment;
   }
 
-  public static Future<Void> deploy(Vertx vertx, ServiceConfig config) {
+  public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config) {
     int httpInstances = Runtime.getRuntime().availableProcessors();
-    Future<?> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
-    return lock
-      .compose(lockId -> config.deploy().http()
+    Future<String> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
+    return lock.compose(lockId -> {
+      Future<String> http = config.deploy().http()
         ? vertx.deployVerticle(() -> new HttpVerticle(config), new DeploymentOptions().setInstances(httpInstances))
-        : Future.succeededFuture())
-      .mapEmpty();
+        : Future.succeededFuture();
+      return http.map(httpId -> new ServiceDeployment(vertx, lockId, httpId));
+    });
+  }
+
+  /**
+   * The LockVerticle goes first: it answers its waiters 503 while their HTTP connections can still
+   * carry the answer (an HTTP/2 GOAWAY could otherwise beat it), finishes the Redis calls in flight
+   * and refuses new ones with 503. Then the HTTP server stops accepting and drains.
+   */
+  public Future<Void> stop() {
+    Future<Void> lock = lockDeployment == null ? Future.succeededFuture() : vertx.undeploy(lockDeployment);
+    return lock.eventually(() -> httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment));
   }
 }

@@ -10,21 +10,25 @@ import java.util.HexFormat;
 
 /**
  * The Lua scripts, each a resource under {@code /lua}, with its SHA-1 computed locally for EVALSHA.
- * Scripts that grant a lock get {@code lib/fencing.lua} prepended.
+ * Shared functions live in {@code /lua/lib} and are prepended to the scripts that use them.
  */
 public enum LuaScript {
-  LOCK("lock.lua", 3, true),
-  UNLOCK("unlock.lua", 3, true),
-  EXTEND("extend.lua", 2, false),
-  STATUS("status.lua", 2, false);
+  LOCK("lock.lua", 3, "fencing.lua"),
+  UNLOCK("unlock.lua", 3, "owner.lua", "fencing.lua"),
+  EXTEND("extend.lua", 2, "owner.lua"),
+  STATUS("status.lua", 2);
 
   private final String source;
   private final String sha;
   private final int keyCount;
 
-  LuaScript(String resource, int keyCount, boolean grantsFencingTokens) {
-    this.source = (grantsFencingTokens ? load("lib/fencing.lua") : "") + load(resource);
-    this.sha = sha1(source);
+  LuaScript(String resource, int keyCount, String... libraries) {
+    StringBuilder text = new StringBuilder();
+    for (String library : libraries) {
+      text.append(load("lib/" + library));
+    }
+    this.source = text.append(load(resource)).toString();
+    this.sha = sha1(this.source);
     this.keyCount = keyCount;
   }
 

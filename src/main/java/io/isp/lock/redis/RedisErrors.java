@@ -16,10 +16,18 @@ public final class RedisErrors {
   /** True when the command may succeed later or elsewhere: the client should get 503, not 500. */
   public static boolean isUnavailable(Throwable error) {
     if (error instanceof ErrorType reply) {
-      return isMasterMoved(reply) || reply.is("LOADING") || reply.is("BUSY") || reply.is("TRYAGAIN")
-        || isAuthentication(reply);
+      return isConnectionLost(reply) || isMasterMoved(reply) || reply.is("LOADING") || reply.is("BUSY")
+        || reply.is("TRYAGAIN") || isAuthentication(reply);
     }
     return true;
+  }
+
+  /**
+   * The connection failed or was closed under the command. The client reports a close as a
+   * synthetic {@code CONNECTION_CLOSED} error reply, everything else as a plain exception.
+   */
+  public static boolean isConnectionLost(Throwable error) {
+    return !(error instanceof ErrorType reply) || reply.is("CONNECTION_CLOSED");
   }
 
   /** A node that answers but is no longer (or not yet) a writable master, as after a failover. */

@@ -9,7 +9,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.impl.types.ErrorType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,8 +99,8 @@ final class SentinelMaster implements RedisMaster {
   }
 
   private void refreshIfMasterLost(Throwable error) {
-    // a reply error other than READONLY/MASTERDOWN came from a working master: nothing moved
-    if (!(error instanceof ErrorType) || RedisErrors.isMasterMoved(error)) {
+    // any other reply error came from a working master: nothing moved
+    if (RedisErrors.isConnectionLost(error) || RedisErrors.isMasterMoved(error)) {
       if (System.nanoTime() - lastRefreshNanos >= MIN_REFRESH_GAP_NANOS) {
         refresh();
       }

@@ -74,7 +74,7 @@ public final class ServiceUnderTest implements AutoCloseable {
   public static Throwable startupFailure(JsonObject json) {
     Vertx vertx = Vertx.vertx();
     try {
-      Future<Void> deployed = ServiceDeployment.deploy(vertx, ConfigReader.read(json));
+      Future<ServiceDeployment> deployed = ServiceDeployment.deploy(vertx, ConfigReader.read(json));
       deployed.toCompletionStage().toCompletableFuture().handle((ok, error) -> null).get(30, TimeUnit.SECONDS);
       return deployed.cause();
     } catch (Exception e) {
