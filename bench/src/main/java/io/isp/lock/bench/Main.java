@@ -1,0 +1,165 @@
+package io.isp.lock.bench;
+
+import io.vertx.core.Vertx;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator. bench/run.sh starts Redis and the service and calls this once per row; each
+ * call appends its row to the rows file; {@code table} prints them all.
+ *
+ * <pre>
+ * every scenario also takes --redis-pid PID (to tell the machine's other load apart) and
+ * --quiet-wait S (wait up to S seconds for other processes to calm down before starting)
+ * uncontended --port P --service-pid PID --clients N  [--warmup S --duration S] [--http-client vertx|jdk] --rows FILE --id ID
+ * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
+ * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
+ *             --ramp-batch 500 --ramp-pause-ms 100] --rows FILE
+ * eventbus    --redis HOST:PORT --clients 64 [--warmup S --duration S] --rows FILE
+ *             (with target/isp-lock-service.jar on the class path)
+ * quiet       [--quiet-wait S]   waits up to S seconds for other processes to calm down (before redis-benchmark)
+ * table       --rows FILE --limits FILE --redis-version V --mode TEXT [--notes FILE] [--out FILE]
+ * </pre>
+ *
+ * A scenario that fails still writes its row (marked FAILED, with the reason) and exits 0, so one
+ * broken row never hides the others.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length == 0) {
+      System.err.println("usage: java -jar isp-lock-bench.jar uncontended|hotkey|waiters|eventbus|table --option value ...");
+      System.exit(2);
+    }
+    Args args = Args.parse(argv);
+    String command = argv[0];
+    if (command.equals("quiet")) {
+      boolean quiet = new CpuMeter(args.integer("service-pid", -1), args.integer("redis-pid", -1))
+        .awaitQuiet(0.15, args.millis("quiet-wait", 90));
+      System.err.println(quiet ? "[bench] the machine is quiet" : "[bench] the machine stayed busy; going on anyway");
+      return;
+    }
+    if (command.equals("table")) {
+      String table = TablePrinter.render(Row.readAll(args.path("rows")), RedisLimit.read(args.path("limits")),
+        args.string("redis-version", "unknown"), args.string("mode", ""),
+        args.has("notes") && Files.exists(args.path("notes")) ? Files.readAllLines(args.path("notes")) : List.of());
+      if (args.has("out")) {
+        Files.writeString(args.path("out"), table);
+      }
+      System.out.print(table);
+      return;
+    }
+
+    Path rows = args.path("rows");
+    int clients = command.equals("waiters") ? args.integer("keys", 100) * args.integer("per-key", 100)
+      : args.integer("clients", 64);
+    long warmupMs = args.millis("warmup", 3);
+    long durationMs = args.millis("duration", 10);
+    String id = args.string("id", command);
+    String scenario = switch (command) {
+      case "uncontended" -> "uncontended (100,000 keys, waitTimeout 0), HTTP";
+      case "hotkey" -> "hot key (1 key, waitTimeout 10), HTTP";
+      case "waiters" -> "many waiters, HTTP, service -Xmx256m";
+      case "eventbus" -> "uncontended (100,000 keys, waitTimeout 0), event bus, service in the benchmark JVM";
+      default -> throw new IllegalArgumentException("unknown command " + command);
+    };
+    System.err.printf("[bench] %s: %s, %d clients%n", id, scenario, clients);
+
+    Vertx vertx = Vertx.vertx();
+    long redisPid = args.integer("redis-pid", -1);
+    long quietWaitMs = args.millis("quiet-wait", 0);
+    long servicePid = command.equals("eventbus") ? ProcessHandle.current().pid() : args.integer("service-pid", -1);
+    CpuMeter cpu = new CpuMeter(servicePid, redisPid);
+    Row row;
+    try {
+      if (quietWaitMs > 0 && !cpu.awaitQuiet(0.15, quietWaitMs)) {
+        System.err.println("[bench] the machine stayed busy; running " + id + " anyway (its details say how busy)");
+      }
+      row = switch (command) {
+        case "uncontended" -> {
+          int port = args.integer("port", 8080);
+          if (args.string("http-client", "vertx").equals("jdk")) {
+            yield UncontendedScenario.run(id, scenario + " (java.net.http client)", vertx, new JdkHttpTransport(vertx, port, 30_000),
+              clients, warmupMs, durationMs, cpu, "the service process");
+          }
+          try (HttpTransport http = new HttpTransport(vertx, port, clients, 30_000)) {
+            yield UncontendedScenario.run(id, scenario, vertx, http, clients, warmupMs, durationMs, cpu,
+              "the service process");
+          }
+        }
+        case "hotkey" -> {
+          try (HttpTransport http = new HttpTransport(vertx, args.integer("port", 8080), clients, 30_000)) {
+            yield HotKeyScenario.run(id, vertx, http, clients, warmupMs, durationMs, cpu);
+          }
+        }
+        case "waiters" -> ManyWaitersScenario.run(id, vertx, args.integer("port", 8080), servicePid, cpu,
+          new ManyWaitersScenario.Settings(args.integer("keys", 100), args.integer("per-key", 100), args.millis("hold", 5),
+            args.integer("wait-timeout", 120), args.integer("ramp-batch", 500), args.integer("ramp-pause-ms", 100)));
+        default -> {
+          InProcessService.deploy(vertx, args.string("redis", "127.0.0.1:6379"), "bench");
+          yield UncontendedScenario.run(id, scenario, vertx, new EventBusTransport(vertx, 30_000), clients, warmupMs,
+            durationMs, cpu,
+            "the benchmark JVM (service and callers together)");
+        }
+      };
+    } catch (Throwable error) {
+      System.err.println("[bench] " + id + " failed:");
+      error.printStackTrace();
+      row = Row.failed(id, scenario, clients, error);
+    }
+    row.appendTo(rows);
+    System.err.printf("[bench] %s: %,.0f pairs/s, p50 %.2f ms, p99 %.2f ms, errors %d; %s%n",
+      id, row.pairsPerSec(), row.p50Ms(), row.p99Ms(), row.errors(), row.details());
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  /** {@code --name value} pairs after the command. */
+  private record Args(Map<String, String> values) {
+
+    static Args parse(String[] argv) {
+      Map<String, String> values = new HashMap<>();
+      List<String> rest = List.of(argv).subList(1, argv.length);
+      for (int i = 0; i < rest.size(); i++) {
+        String name = rest.get(i);
+        if (!name.startsWith("--") || i + 1 >= rest.size()) {
+          throw new IllegalArgumentException("expected --name value, got " + name);
+        }
+        values.put(name.substring(2), rest.get(++i));
+      }
+      return new Args(values);
+    }
+
+    boolean has(String name) {
+      return values.containsKey(name);
+    }
+
+    String string(String name, String defaultValue) {
+      return values.getOrDefault(name, defaultValue);
+    }
+
+    int integer(String name, int defaultValue) {
+      return has(name) ? Integer.parseInt(values.get(name)) : defaultValue;
+    }
+
+    /** A duration given in seconds (fractions allowed), as milliseconds. */
+    long millis(String name, double defaultSeconds) {
+      return (long) ((has(name) ? Double.parseDouble(values.get(name)) : defaultSeconds) * 1000);
+    }
+
+    Path path(String name) {
+      if (!has(name)) {
+        throw new IllegalArgumentException("--" + name + " is required");
+      }
+      return Path.of(values.get(name));
+    }
+  }
+}
