@@ -81,19 +81,28 @@ public final class Main {
   private static void onTermination(Vertx vertx, ServiceDeployment deployment, ServiceConfig config) {
     long boundMs = config.http().shutdownTimeout().toMillis() + config.redis().commandTimeout().toMillis() + 2000;
     Runnable shutdown = () -> {
-      CountDownLatch closed = new CountDownLatch(1);
-      deployment.stop().eventually(vertx::close).onComplete(ignored -> closed.countDown());
-      try {
-        if (!closed.await(boundMs, TimeUnit.MILLISECONDS)) {
-          System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMs);
+      // close Vert.x from this thread, not from a callback on one of the event loops it is stopping
+      boolean finished = awaitUntil(deployment.stop(), deadline) && awaitUntil(vertx.close(), deadline);
+      if (!finished) {
+        System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");
       }
       System.exit(0);
     };
     Signal.handle(new Signal("TERM"), signal -> new Thread(shutdown, "shutdown").start());
     Signal.handle(new Signal("INT"), signal -> new Thread(shutdown, "shutdown").start());
+  }
+
+  /** Blocks the (non-event-loop) shutdown thread until {@code step} completes or the deadline passes. */
+  private static boolean awaitUntil(Future<?> step, long deadlineNanos) {
+    CountDownLatch done = new CountDownLatch(1);
+    step.onComplete(ignored -> done.countDown());
+    try {
+      return done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Exits from a thread of its own: System.exit blocks, and must never run on an event loop. */
