@@ -1,5 +1,6 @@
 package io.isp.lock.cluster;
 
+import io.isp.lock.client.LockClient;
 import io.isp.lock.support.FreePorts;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.RedisFixture;
@@ -66,6 +67,16 @@ class ClusterTest {
     JsonObject readiness = edge.get("/health/ready").json();
     assertThat(readiness.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
       .contains("redis", "cluster");
+  }
+
+  @Test
+  @DisplayName("LockClient works unchanged on a node whose LockVerticles run elsewhere in the cluster")
+  void lockClientFromTheEdge() {
+    LockClient locks = LockClient.create(edge.vertx());
+    String value = ServiceUnderTest.await(locks.withLock("client-edge", Duration.ofSeconds(30),
+      () -> locks.status("client-edge").map(status -> status.locked() ? "locked elsewhere" : "not locked")));
+    assertThat(value).isEqualTo("locked elsewhere");
+    assertThat(lockNodeA.get(API + "/locks/client-edge").json().getBoolean("locked")).isFalse();
   }
 
   @Test
