@@ -10,8 +10,8 @@ import java.util.Optional;
  * @param prefix lock keys are {@code <prefix>::<key>}, the original service's layout
  * @param defaultTtl TTL of a lock whose request names none ({@code redis.defaultTimeOut})
  * @param commandTimeout a Redis call not answered within this fails with 503
- * @param maxPoolSize pooled connections to the master
- * @param maxPoolWaiting requests that may queue for a pooled connection before failing fast
+ * @param maxPoolSize pooled connections to the master (lock commands share one pipelined connection)
+ * @param maxPoolWaiting commands that may be in flight at once before new ones fail fast
  * @param minReplicasToAck replicas that must confirm a granted lock (Redis WAIT) before it is acknowledged
  * @param replicaAckTimeout how long to wait for them; a lock they do not confirm in time is given back (503)
  */

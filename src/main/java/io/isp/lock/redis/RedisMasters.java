@@ -23,6 +23,8 @@ public final class RedisMasters {
       .setConnectionString(uri(address, config.db()))
       .setMaxPoolSize(config.maxPoolSize())
       .setMaxPoolWaiting(config.maxPoolWaiting())
+      // commands are pipelined on one connection: this bounds how many may be in flight on it
+      .setMaxWaitingHandlers(config.maxPoolWaiting())
       .setNetClientOptions(netOptions(config));
     credentials(options, config.userName(), config.password());
     return options;

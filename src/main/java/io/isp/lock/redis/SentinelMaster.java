@@ -35,6 +35,8 @@ final class SentinelMaster implements RedisMaster {
   private final List<Redis> sentinels = new ArrayList<>();
   private final long periodicRefresh;
 
+  private final SharedConnection commands = new SharedConnection(() -> current().compose(Redis::connect));
+
   private Redis master;
   private String masterAddress;
   private long changes;
@@ -55,9 +57,7 @@ final class SentinelMaster implements RedisMaster {
 
   @Override
   public Future<Response> send(Request request) {
-    return current()
-      .compose(client -> client.send(request))
-      .onFailure(this::refreshIfMasterLost);
+    return commands.send(request).onFailure(this::refreshIfMasterLost);
   }
 
   @Override
@@ -88,6 +88,7 @@ final class SentinelMaster implements RedisMaster {
     vertx.cancelTimer(periodicRefresh);
     List<Future<Void>> closing = new ArrayList<>();
     sentinels.forEach(client -> closing.add(client.close()));
+    closing.add(commands.close());
     if (master != null) {
       closing.add(master.close());
     }
@@ -154,6 +155,8 @@ final class SentinelMaster implements RedisMaster {
     masterAddress = address;
     changes++;
     if (previous != null) {
+      // the shared connection still points at the old master: the next command opens one to the new
+      commands.close();
       previous.close();
     }
     return master;

@@ -14,16 +14,18 @@ import java.util.List;
 final class StandaloneMaster implements RedisMaster {
 
   private final Redis client;
+  private final SharedConnection commands;
   private final String address;
 
   StandaloneMaster(Vertx vertx, String address, RedisConfig config) {
     this.client = Redis.createClient(vertx, RedisMasters.masterOptions(address, config));
+    this.commands = new SharedConnection(client::connect);
     this.address = address;
   }
 
   @Override
   public Future<Response> send(Request request) {
-    return client.send(request);
+    return commands.send(request);
   }
 
   @Override
@@ -48,6 +50,6 @@ final class StandaloneMaster implements RedisMaster {
 
   @Override
   public Future<Void> close() {
-    return client.close();
+    return commands.close().eventually(client::close);
   }
 }
