@@ -157,7 +157,8 @@ start_service() { # name, extra JVM options...
   local name=$1
   shift
   log "starting the service ($name) on 127.0.0.1:$HTTP_PORT"
-  java "$@" -DlogLevel=warn -Dredis.server="127.0.0.1:$REDIS_PORT" -Dhttp.host=127.0.0.1 -Dhttp.port="$HTTP_PORT" \
+  # SERVICE_JAVA_OPTS: extra JVM options for the service (e.g. a GC), to compare settings
+  java ${SERVICE_JAVA_OPTS:-} "$@" -DlogLevel=warn -Dredis.server="127.0.0.1:$REDIS_PORT" -Dhttp.host=127.0.0.1 -Dhttp.port="$HTTP_PORT" \
     -jar "$SERVICE_JAR" --config "$SRC/conf/config.yaml" >"$WORK/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   for _ in $(seq 1 300); do
