@@ -63,11 +63,6 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The port actually bound; differs from the configured one when that is 0. */
-  public int actualPort() {
-    return server.actualPort();
-  }
-
   private static void problem(RoutingContext ctx, ErrorCode error, String detail) {
     if (error == ErrorCode.INTERNAL && ctx.failure() != null) {
       System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR, "request failed", ctx.failure());

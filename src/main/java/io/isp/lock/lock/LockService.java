@@ -43,7 +43,7 @@ final class LockService {
           ? Future.succeededFuture(new LockGrant(command.key(), token, command.ttlMs(), attempt.fencingToken()))
           : Future.failedFuture(lockHeld(command)));
     }
-    Waiter waiter = new Waiter(command, token, requestId, System.nanoTime());
+    Waiter waiter = new Waiter(command, token, System.nanoTime());
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));

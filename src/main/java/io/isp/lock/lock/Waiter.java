@@ -8,16 +8,13 @@ final class Waiter {
 
   final LockCommand command;
   final String token;
-  /** Set when the caller may cancel the wait (an HTTP client that can disconnect). */
-  final String requestId;
   final long deadlineNanos;
   private final Promise<LockGrant> promise = Promise.promise();
   long deadlineTimer = -1;
 
-  Waiter(LockCommand command, String token, String requestId, long nowNanos) {
+  Waiter(LockCommand command, String token, long nowNanos) {
     this.command = command;
     this.token = token;
-    this.requestId = requestId;
     this.deadlineNanos = nowNanos + command.waitMs() * 1_000_000;
   }
 
