@@ -100,16 +100,19 @@ class WaitingTest {
   }
 
   @Test
-  @DisplayName("with 300 waiters on one key, each release costs one Redis call and wakes exactly the next")
+  @DisplayName("with 300 waiters on one key, joining the queue costs no Redis call, each release one, and it wakes exactly the next")
   void manyWaitersOneCallPerRelease() throws Exception {
     String holder = service.lockKeyFor("crowd", 60);
     int waitingElsewhere = service.waiters(); // other tests' waiters may still be timing out
+    long beforeArrivals = scriptCalls();
     List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       waiters.add(service.postAsync(ServiceUnderTest.API + "/lock",
         "{\"key\": \"crowd\", \"ttl\": 60, \"waitTimeout\": 60}"));
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> service.waiters() == waitingElsewhere + 300);
+    assertThat(scriptCalls() - beforeArrivals)
+      .as("only the first arrival tries Redis; the others queue behind it").isEqualTo(1);
 
     String current = holder;
     for (int release = 1; release <= 5; release++) {
