@@ -3,12 +3,13 @@ package io.isp.lock;
 import io.isp.lock.config.ConfigException;
 import io.isp.lock.config.ConfigLoader;
 import io.isp.lock.config.ServiceConfig;
-import io.isp.lock.cluster.ClusteredVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,26 +31,17 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.init();
-    Path configFile = configFile(args);
-    Vertx bootstrap = Vertx.vertx();
+    ServiceConfig config = readConfig(configFile(args));
+    Logging.setLevel(config.logLevel());
     System.Logger log = System.getLogger(Main.class.getName());
-    ConfigLoader.load(bootstrap, configFile)
-      .onFailure(error -> exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage()))
-      .compose(config -> {
-        Logging.setLevel(config.logLevel());
-        // a clustered node needs a clustered Vert.x: the one that read the config steps aside
-        Future<Vertx> runtime = config.cluster().enabled()
-          ? ClusteredVertx.start(bootstrap, config.cluster()).onSuccess(clustered -> bootstrap.close())
-          : Future.succeededFuture(bootstrap);
-        return runtime.compose(vertx -> ServiceDeployment.deploy(vertx, config)
-          .onSuccess(deployment -> onTermination(vertx, deployment, config))
-          .map(config));
-      })
-      .onSuccess(config -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
+    ServiceVertx.start(config)
+      .compose(vertx -> ServiceDeployment.deploy(vertx, config)
+        .onSuccess(deployment -> onTermination(vertx, deployment, config)))
+      .onSuccess(deployment -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
         + (config.deploy().http() ? "HTTP on " + config.http().host() + ":" + config.http().port() : "no HTTP")
         + (config.deploy().lock() ? ", lock node" : ", edge node")
         + (config.cluster().enabled() ? ", clustered at " + config.cluster().host() + ":" + config.cluster().port() : "")
-        + " (config " + configFile + ")"))
+        + ", " + config.deploy().eventLoops() + " event loop(s)"))
       .onFailure(error -> {
         if (error instanceof ConfigException) {
           exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage());
@@ -57,6 +49,23 @@ public final class Main {
           exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage());
         }
       });
+  }
+
+  /**
+   * Reads the configuration on a throwaway Vert.x, waiting for it on the main thread: the service's
+   * own Vert.x is sized by it ({@code deploy.eventLoops}). Exits 2 when it is missing or invalid.
+   */
+  private static ServiceConfig readConfig(Path file) {
+    Vertx reader = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    try {
+      return ConfigLoader.load(reader, file).toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      System.err.println("configuration error: " + e.getCause().getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      throw e;
+    } finally {
+      reader.close();
+    }
   }
 
   private static Path configFile(String[] args) {

@@ -25,11 +25,10 @@ public final class ServiceDeployment {
   }
 
   public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config) {
-    int httpInstances = Runtime.getRuntime().availableProcessors();
     Future<String> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
     return lock.compose(lockId -> {
       Future<String> http = config.deploy().http()
-        ? vertx.deployVerticle(() -> new HttpVerticle(config), new DeploymentOptions().setInstances(httpInstances))
+        ? vertx.deployVerticle(() -> new HttpVerticle(config), new DeploymentOptions().setInstances(config.deploy().eventLoops()))
         : Future.succeededFuture();
       return http.map(httpId -> new ServiceDeployment(vertx, lockId, httpId));
     });

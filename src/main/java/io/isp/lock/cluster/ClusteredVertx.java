@@ -20,16 +20,21 @@ public final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  /** {@code bootstrap} only reads the Hazelcast file off the event loop; the new Vert.x is returned. */
-  public static Future<Vertx> start(Vertx bootstrap, ClusterConfig cluster) {
-    return bootstrap.executeBlocking(() -> hazelcastConfig(cluster))
-      .compose(hazelcast -> Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
-          .setHost(cluster.host())
-          .setClusterPublicHost(cluster.host())
-          .setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(hazelcast))
-        .buildClustered());
+  /** Builds the clustered Vert.x ({@code options} plus the cluster's event-bus address); reads the Hazelcast file. */
+  public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options) {
+    Config hazelcast;
+    try {
+      hazelcast = hazelcastConfig(cluster);
+    } catch (FileNotFoundException | RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return Vertx.builder()
+      .with(new VertxOptions(options).setEventBusOptions(new EventBusOptions()
+        .setHost(cluster.host())
+        .setClusterPublicHost(cluster.host())
+        .setPort(0)))
+      .withClusterManager(new HazelcastClusterManager(hazelcast))
+      .buildClustered();
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) throws FileNotFoundException {

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     "redis.sentinel.addresses", "redis.sentinel.masterName", "redis.sentinel.username", "redis.sentinel.password",
     "lock.maxKeyLength", "lock.maxTtl", "lock.maxWaitTimeout", "lock.defaultWaitTimeout",
     "cluster.enabled", "cluster.host", "cluster.port", "cluster.members", "cluster.configFile",
-    "deploy.http", "deploy.lock");
+    "deploy.http", "deploy.lock", "deploy.eventLoops");
 
   private ConfigLoader() {
   }

@@ -34,7 +34,12 @@ public final class ConfigReader {
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("logLevel: '" + logLevel + "' is not one of " + LOG_LEVELS);
     }
-    DeployConfig deploy = new DeployConfig(bool("deploy.http", true), bool("deploy.lock", true));
+    int eventLoops = integer("deploy.eventLoops", 0);
+    if (eventLoops < 0 || eventLoops > 1024) {
+      throw new ConfigException("deploy.eventLoops: must be 0 (one per two cores) to 1024, got " + eventLoops);
+    }
+    DeployConfig deploy = new DeployConfig(bool("deploy.http", true), bool("deploy.lock", true),
+      eventLoops > 0 ? eventLoops : DeployConfig.defaultEventLoops(Runtime.getRuntime().availableProcessors()));
     if (!deploy.http() && !deploy.lock()) {
       throw new ConfigException("deploy.http and deploy.lock are both false: this node would do nothing");
     }

@@ -54,7 +54,23 @@ class ConfigLoaderTest {
     assertThat(config.redis().minReplicasToAck()).isZero();
     assertThat(config.cluster().enabled()).isFalse();
     assertThat(config.cluster().port()).isEqualTo(5701);
-    assertThat(config.deploy()).isEqualTo(new DeployConfig(true, true));
+    assertThat(config.deploy()).isEqualTo(new DeployConfig(true, true,
+      Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+  }
+
+  @Test
+  @DisplayName("deploy.eventLoops: 0 is one per two cores (at least one), a number is taken as is, a bad one names the key")
+  void eventLoops() {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"));
+    assertThat(DeployConfig.defaultEventLoops(1)).isEqualTo(1);
+    assertThat(DeployConfig.defaultEventLoops(2)).isEqualTo(1);
+    assertThat(DeployConfig.defaultEventLoops(16)).isEqualTo(8);
+    json.put("deploy", new JsonObject().put("eventLoops", "3"));
+    assertThat(ConfigReader.read(json).deploy().eventLoops()).isEqualTo(3);
+    json.put("deploy", new JsonObject().put("eventLoops", -1));
+    assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
+    json.put("deploy", new JsonObject().put("eventLoops", "many"));
+    assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.isp.lock.support;
 
 import io.isp.lock.ServiceDeployment;
-import io.isp.lock.cluster.ClusteredVertx;
+import io.isp.lock.ServiceVertx;
 import io.isp.lock.config.ConfigReader;
 import io.isp.lock.config.ServiceConfig;
 import io.vertx.core.Future;
@@ -55,12 +55,7 @@ public final class ServiceUnderTest implements AutoCloseable {
   /** Starts with exactly this configuration JSON (no defaults added but the port). */
   public static ServiceUnderTest startWith(JsonObject json) {
     ServiceConfig config = ConfigReader.read(json);
-    Vertx vertx = Vertx.vertx();
-    if (config.cluster().enabled()) {
-      Vertx bootstrap = vertx;
-      vertx = await(ClusteredVertx.start(bootstrap, config.cluster()));
-      await(bootstrap.close());
-    }
+    Vertx vertx = await(ServiceVertx.start(config));
     try {
       await(ServiceDeployment.deploy(vertx, config));
     } catch (RuntimeException e) {
