@@ -1,6 +1,7 @@
 package io.isp.lock.bench;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,13 @@ public final class Main {
     };
     System.err.printf("[bench] %s: %s, %d clients%n", id, scenario, clients);
 
-    Vertx vertx = Vertx.vertx();
+    // row d hosts the service: give it the event loops the service gives itself (deploy.eventLoops: 0,
+    // one per two cores), so where the callers land next to the LockVerticle does not depend on
+    // how many HTTP verticles happened to be deployed before them
+    int cores = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = command.equals("eventbus")
+      ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, cores / 2)))
+      : Vertx.vertx();
     long redisPid = args.integer("redis-pid", -1);
     long quietWaitMs = args.millis("quiet-wait", 0);
     long servicePid = command.equals("eventbus") ? ProcessHandle.current().pid() : args.integer("service-pid", -1);
