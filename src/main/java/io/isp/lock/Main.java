@@ -31,7 +31,8 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.init();
-    ServiceConfig config = readConfig(configFile(args));
+    Path configFile = configFile(args);
+    ServiceConfig config = readConfig(configFile);
     Logging.setLevel(config.logLevel());
     System.Logger log = System.getLogger(Main.class.getName());
     ServiceVertx.start(config)
@@ -41,7 +42,7 @@ public final class Main {
         + (config.deploy().http() ? "HTTP on " + config.http().host() + ":" + config.http().port() : "no HTTP")
         + (config.deploy().lock() ? ", lock node" : ", edge node")
         + (config.cluster().enabled() ? ", clustered at " + config.cluster().host() + ":" + config.cluster().port() : "")
-        + ", " + config.deploy().eventLoops() + " event loop(s)"))
+        + ", " + config.deploy().eventLoops() + " event loop(s) (config " + configFile + ")"))
       .onFailure(error -> {
         if (error instanceof ConfigException) {
           exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage());

@@ -50,11 +50,10 @@ final class LockService {
     }
     KeyQueue queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
     queue.waiters.addLast(waiter);
-    if (queue.waiters.size() > 1) {
-      // the head already has its wake-up pending (a recheck timer, a release notice or a hand-over):
-      // trying again now would cost a Redis call per arrival and could not succeed ahead of the head
-      armDeadline(queue, waiter);
-    } else if (queue.busy) {
+    if (queue.waiters.size() > 1 || queue.busy) {
+      // the head already has its wake-up pending (a recheck timer, a release notice or a hand-over),
+      // or a call for this key is in flight: trying again now would cost a Redis call per arrival
+      // and could not succeed ahead of the head
       armDeadline(queue, waiter);
     } else {
       pump(queue);
