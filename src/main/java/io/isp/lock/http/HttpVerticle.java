@@ -34,7 +34,9 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
     }
     router.post(API + "/*").handler(LockApi::requireJson);
-    router.post(API + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
+    // per request, about a tenth of the service's allocation per lock + unlock pair
+    router.post(API + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true));
     LockApi api = new LockApi(vertx, config);
     router.post(API + "/lock").handler(api::lock);
     router.post(API + "/unlock").handler(api::unlock);
