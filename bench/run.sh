@@ -114,6 +114,11 @@ SERVICE_JAR="$SRC/target/isp-lock-service.jar"
 BENCH_JAR="$SRC/bench/target/isp-lock-bench.jar"
 [[ -f "$SERVICE_JAR" && -f "$BENCH_JAR" ]] || die "build produced no jars"
 BENCH_JVM=(java -Xms1g -Xmx1g)
+# The HTTP rows' load generator: one event loop (its --loops default) and the serial collector, so
+# that it takes as little as it can of the CPU it shares with the service and Redis; like
+# redis-benchmark, one thread drives every client. Row d keeps the JVM's default collector (G1),
+# because the service runs inside that JVM and G1 is what the service runs with.
+LOADGEN_JVM=(java -Xms1g -Xmx1g -XX:+UseSerialGC)
 
 # --- 2. our own Redis ------------------------------------------------------------------------------
 REDIS_PORT=$(free_port)
@@ -186,13 +191,13 @@ stop_service() { # name: also notes what the service logged at WARNING or worse
   fi
 }
 bench() { # command, options...
-  "${BENCH_JVM[@]}" -jar "$BENCH_JAR" "$@" --redis-pid "$REDIS_PID" --quiet-wait "$QUIET_WAIT" --rows "$ROWS" || log "the $1 row failed (exit $?)"
+  "${LOADGEN_JVM[@]}" -jar "$BENCH_JAR" "$@" --redis-pid "$REDIS_PID" --quiet-wait "$QUIET_WAIT" --rows "$ROWS" || log "the $1 row failed (exit $?)"
 }
 
 : >"$NOTES"
 start_service default-heap
 log "warming the service up (5 s at 64 clients, not recorded)"
-"${BENCH_JVM[@]}" -jar "$BENCH_JAR" uncontended --id warm-up --port "$HTTP_PORT" --service-pid "$SERVICE_PID" \
+"${LOADGEN_JVM[@]}" -jar "$BENCH_JAR" uncontended --id warm-up --port "$HTTP_PORT" --service-pid "$SERVICE_PID" \
   --clients 64 --warmup 0 --duration 5 --rows "$WORK/warm-up.jsonl" 2>/dev/null || true
 for clients in "${CLIENT_COUNTS[@]}"; do
   bench uncontended --id "a$clients" --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$clients" \

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An empty verticle whose only job is to own an event-loop context: the load's clients are started
- * on these contexts, so every callback of a client runs on one thread, and the load is spread over
- * as many event loops as there are instances.
+ * on these contexts, so every callback of a client runs on one thread. Vert.x places instances round
+ * robin on its event loops, so the load is spread over min(instances, event loops) threads.
  */
 final class LoadVerticle extends VerticleBase {
 

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * every scenario also takes --redis-pid PID (to tell the machine's other load apart) and
- * --quiet-wait S (wait up to S seconds for other processes to calm down before starting)
+ * --quiet-wait S (wait up to S seconds for other processes to calm down before starting);
+ * the HTTP scenarios take --loops N (event loops driving the clients, default 1)
  * uncontended --port P --service-pid PID --clients N  [--warmup S --duration S] [--http-client vertx|jdk] --rows FILE --id ID
  * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
  * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
@@ -76,11 +77,13 @@ public final class Main {
 
     // row d hosts the service: give it the event loops the service gives itself (deploy.eventLoops: 0,
     // one per two cores), so where the callers land next to the LockVerticle does not depend on
-    // how many HTTP verticles happened to be deployed before them
+    // how many HTTP verticles happened to be deployed before them. The HTTP rows drive all their
+    // clients from --loops event loops, one by default, as redis-benchmark drives its clients from
+    // one thread: on a small machine every extra loop is one more thread to wake per request, and
+    // the CPU it burns is taken from the service being measured (docs/benchmarks.md).
     int cores = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = command.equals("eventbus")
-      ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, cores / 2)))
-      : Vertx.vertx();
+    int loops = command.equals("eventbus") ? Math.max(1, cores / 2) : args.integer("loops", 1);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     long redisPid = args.integer("redis-pid", -1);
     long quietWaitMs = args.millis("quiet-wait", 0);
     long servicePid = command.equals("eventbus") ? ProcessHandle.current().pid() : args.integer("service-pid", -1);

@@ -11,8 +11,8 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Runs N closed-loop {@link PairClient}s for warm-up + duration, spread over one event loop per core,
- * and gathers what they measured plus the CPU the service used inside the window.
+ * Runs N closed-loop {@link PairClient}s for warm-up + duration, spread over the benchmark's event
+ * loops (see Main), and gathers what they measured plus the CPU the service used inside the window.
  */
 final class PairRun {
 
