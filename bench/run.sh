@@ -40,7 +40,7 @@ else
 fi
 WARMUP=${WARMUP_ARG:-$WARMUP}
 DURATION=${DURATION_ARG:-$DURATION}
-MODE="$MODE ($WARMUP s warm-up + $DURATION s measured per row)"
+MODE="$MODE ($WARMUP s warm-up + $DURATION s measured per row; HTTP load generator: one event loop, serial GC)"
 if $QUICK; then MODE="$MODE; a smoke run, not for quoting"; fi
 CLIENT_COUNTS=(1 16 64 256)
 HOT_CLIENTS=64
