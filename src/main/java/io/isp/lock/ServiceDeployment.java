@@ -36,7 +36,7 @@ public final class ServiceDeployment {
 
   /**
    * The LockVerticle goes first: it answers its waiters 503 while their HTTP connections can still
-   * carry the answer (an HTTP/2 GOAWAY could otherwise beat it), finishes the Redis calls in flight
+   * carry the answer (the server's shutdown could otherwise close them first), finishes the Redis calls in flight
    * and refuses new ones with 503. Then the HTTP server stops accepting and drains.
    */
   public Future<Void> stop() {

@@ -55,7 +55,12 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
       .setHost(config.http().host())
       .setPort(config.http().port())
-      .setMaxInitialLineLength(8192));
+      .setMaxInitialLineLength(8192)
+      // HTTP/1.1 only. With h2c on, a client that upgrades (java.net.http does by default) puts
+      // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
+      // blocked lock call, or the unlock that would free them, failed with "too many concurrent
+      // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
+      .setHttp2ClearTextEnabled(false));
     return server.requestHandler(router).listen();
   }
 

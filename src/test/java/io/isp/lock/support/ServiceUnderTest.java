@@ -30,7 +30,7 @@ public final class ServiceUnderTest implements AutoCloseable {
   private final Vertx vertx;
   private final ServiceConfig config;
   private final int port;
-  // HTTP/1.1 like most lock clients: one connection per blocked call, no HTTP/2 stream limit
+  // HTTP/1.1, all the service speaks: one connection per blocked call
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(5)).build();
 
