@@ -101,6 +101,16 @@ fi
 
 # --- 1. build both jars in a copy of the working tree ---------------------------------------------
 rsync -a --exclude target/ --exclude .git/ --exclude .idea/ --exclude bench/results/ "$ROOT/" "$SRC/"
+# what the table says the service was built from, so that a table can be matched to its commit
+if ! HEAD_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+  SOURCE="a tree outside git"
+elif $COMMITTED; then
+  SOURCE="commit $HEAD_COMMIT"
+elif [[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench/results' 2>/dev/null)" ]]; then
+  SOURCE="the working tree at commit $HEAD_COMMIT, with uncommitted changes"
+else
+  SOURCE="commit $HEAD_COMMIT (clean working tree)"
+fi
 if $COMMITTED; then
   log "building the service from git HEAD ($(git -C "$ROOT" rev-parse --short HEAD)), the benchmark from the working tree"
   rm -rf "$SRC/src" "$SRC/pom.xml" "$SRC/conf"
@@ -223,7 +233,7 @@ log "event bus: service deployed in the benchmark JVM"
 # --- 6. the table ------------------------------------------------------------------------------------
 mkdir -p "$ROOT/bench/results"
 "${BENCH_JVM[@]}" -jar "$BENCH_JAR" table --rows "$ROWS" --limits "$LIMITS" --notes "$NOTES" \
-  --redis-version "$REDIS_VERSION" --mode "$MODE" --out "$WORK/table.md" >/dev/null
+  --redis-version "$REDIS_VERSION" --mode "$MODE" --source "$SOURCE" --out "$WORK/table.md" >/dev/null
 cp "$WORK/table.md" "$ROOT/bench/results/latest.md"
 cat "$WORK/table.md"
 log "table written to bench/results/latest.md"

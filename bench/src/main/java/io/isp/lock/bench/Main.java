@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * eventbus    --redis HOST:PORT --clients 64 [--warmup S --duration S] --rows FILE
  *             (with target/isp-lock-service.jar on the class path)
  * quiet       [--quiet-wait S]   waits up to S seconds for other processes to calm down (before redis-benchmark)
- * table       --rows FILE --limits FILE --redis-version V --mode TEXT [--notes FILE] [--out FILE]
+ * table       --rows FILE --limits FILE --redis-version V --mode TEXT [--source TEXT] [--notes FILE] [--out FILE]
  * </pre>
  *
  * A scenario that fails still writes its row (marked FAILED, with the reason) and exits 0, so one
@@ -51,7 +51,7 @@ public final class Main {
     }
     if (command.equals("table")) {
       String table = TablePrinter.render(Row.readAll(args.path("rows")), RedisLimit.read(args.path("limits")),
-        args.string("redis-version", "unknown"), args.string("mode", ""),
+        args.string("redis-version", "unknown"), args.string("mode", ""), args.string("source", "unknown"),
         args.has("notes") && Files.exists(args.path("notes")) ? Files.readAllLines(args.path("notes")) : List.of());
       if (args.has("out")) {
         Files.writeString(args.path("out"), table);

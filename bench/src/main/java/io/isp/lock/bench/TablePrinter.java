@@ -29,14 +29,16 @@ final class TablePrinter {
   private TablePrinter() {
   }
 
+  /** @param source what the service was built from (a commit, and whether the tree had changes) */
   static String render(List<Row> rows, Map<Integer, RedisLimit> limits, String redisVersion, String mode,
-                       List<String> notes) throws IOException {
+                       String source, List<String> notes) throws IOException {
     StringBuilder out = new StringBuilder();
     out.append("## isp-lock-service benchmark\n\n");
     out.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))).append('\n');
     out.append("- machine: ").append(machine()).append('\n');
     out.append("- Java ").append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vm.name"))
       .append("), Redis ").append(redisVersion).append('\n');
+    out.append("- service built from: ").append(source).append('\n');
     out.append("- mode: ").append(mode).append('\n');
     out.append("- client, service and Redis share these cores: compare ratios, not absolute numbers\n\n");
 
