@@ -17,6 +17,8 @@ final class LockService {
 
   /** Re-check period when the holder's key has no TTL (set by someone else): notices still wake us. */
   private static final long NO_TTL_RECHECK_MS = 1000;
+  /** How often a grant of unknown fate is released again while Redis cannot be reached. */
+  private static final long RECLAIM_RETRY_MS = 1000;
 
   private final Vertx vertx;
   private final LockStore store;
@@ -24,11 +26,20 @@ final class LockService {
   private final Map<String, KeyQueue> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
+  private final long probeTimer;
+  private boolean probing;
   private boolean stopping;
 
-  LockService(Vertx vertx, LockStore store) {
+  /**
+   * {@code commandTimeoutMs} sets how often Redis is PINGed while calls wait here: a waiter whose
+   * head makes no Redis call (it waits for a notice or the holder's TTL) still hears of an outage
+   * within about the command timeout.
+   */
+  LockService(Vertx vertx, LockStore store, long commandTimeoutMs) {
     this.vertx = vertx;
     this.store = store;
+    store.onOutage(this::outage);
+    this.probeTimer = vertx.setPeriodic(Math.max(50, Math.min(250, commandTimeoutMs / 2)), id -> probe());
   }
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
@@ -39,6 +50,7 @@ final class LockService {
     String token = tokens.next();
     if (command.waitMs() == 0) {
       return store.tryAcquire(command.key(), token, command.ttlMs())
+        .onFailure(error -> reclaim(command.key(), token, command.ttlMs()))
         .compose(attempt -> attempt.acquired()
           ? Future.succeededFuture(new LockGrant(command.key(), token, command.ttlMs(), attempt.fencingToken()))
           : Future.failedFuture(lockHeld(command)));
@@ -75,6 +87,10 @@ final class LockService {
         if (result == LockStore.Outcome.HANDED_OVER) {
           queue.waiters.remove(next);
           granted(queue, next, outcome.result().fencingToken());
+        } else if (outcome.failed()) {
+          // the script may still run in Redis and hand the lock to next's token
+          reclaim(command.key(), next.token, next.command.ttlMs());
+          pump(queue);
         } else if (queue.releasedMeanwhile || result == LockStore.Outcome.NOT_HELD) {
           pump(queue);
         }
@@ -126,15 +142,53 @@ final class LockService {
   /** Answers every waiter 503 and refuses new locks; used on shutdown. */
   void stop() {
     stopping = true;
-    LockException shuttingDown = new LockException(ErrorCode.SHUTTING_DOWN, "the service is shutting down");
+    vertx.cancelTimer(probeTimer);
+    failEveryWaiter(new LockException(ErrorCode.SHUTTING_DOWN, "the service is shutting down"));
+  }
+
+  /**
+   * Redis did not answer a call in time, or cannot be reached: no waiter here can be granted until
+   * it is back, so every one is answered now (503) instead of at its waitTimeout.
+   */
+  private void outage(LockException why) {
+    failEveryWaiter(why);
+  }
+
+  private void failEveryWaiter(LockException why) {
     for (KeyQueue queue : queues.values()) {
       vertx.cancelTimer(queue.recheckTimer);
       for (Waiter waiter : queue.waiters) {
         vertx.cancelTimer(waiter.deadlineTimer);
-        waiter.fail(shuttingDown);
+        waiter.fail(why);
       }
+      queue.waiters.clear();
     }
     queues.clear();
+  }
+
+  /** While calls wait, PING Redis (one at a time): its failure is reported as an outage. */
+  private void probe() {
+    if (probing || queues.isEmpty()) {
+      return;
+    }
+    probing = true;
+    store.probe().onComplete(done -> probing = false);
+  }
+
+  /**
+   * A call that could have granted {@code token} the lock failed without saying whether it did
+   * (Redis answered too late, or the connection dropped), and its caller has been answered: give
+   * that grant back. The release is pipelined behind the call on the same connection, so it runs
+   * after it; while Redis cannot be reached it is retried until the lock would have expired anyway.
+   */
+  private void reclaim(String key, String token, long ttlMs) {
+    long deadline = System.nanoTime() + ttlMs * 1_000_000;
+    store.release(key, token).onFailure(error -> {
+      long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (!stopping && remainingMs > RECLAIM_RETRY_MS) {
+        vertx.setTimer(RECLAIM_RETRY_MS, id -> reclaim(key, token, remainingMs - RECLAIM_RETRY_MS));
+      }
+    });
   }
 
   int waiting() {
@@ -159,6 +213,7 @@ final class LockService {
         queue.waiters.remove(head);
         vertx.cancelTimer(head.deadlineTimer);
         head.fail(outcome.cause());
+        reclaim(queue.key, head.token, head.command.ttlMs());
         pump(queue);
       } else if (outcome.result().acquired()) {
         queue.waiters.remove(head);

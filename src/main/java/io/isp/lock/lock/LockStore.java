@@ -6,6 +6,7 @@ import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.ScriptRunner;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -49,6 +50,8 @@ final class LockStore {
   private final long timeoutMs;
   private final int minReplicasToAck;
   private final long replicaAckTimeoutMs;
+  /** Told of every call that failed because Redis could not be reached or did not answer in time. */
+  private Handler<LockException> outages = outage -> { };
 
   LockStore(RedisMaster master, RedisConfig config) {
     this.master = master;
@@ -69,6 +72,11 @@ final class LockStore {
     return minReplicasToAck == 0;
   }
 
+  /** {@code handler} hears of every call that failed because Redis is down, frozen or unreachable. */
+  void onOutage(Handler<LockException> handler) {
+    this.outages = handler;
+  }
+
   String channel() {
     return channel;
   }
@@ -84,21 +92,10 @@ final class LockStore {
       : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
         .compose(replicated -> confirmed(key, token, replicated));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
-      .recover(error -> {
-        if (error instanceof TimeoutException) {
-          // we answer 503, so a lock that Redis grants late must not linger until its TTL
-          call.onSuccess(reply -> {
-            if (reply.get(0).toInteger() == 1) {
-              release(key, token);
-            }
-          });
-        }
-        return Future.failedFuture(error);
-      })
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
         : new Attempt(false, reply.get(1).toLong(), 0))
-      .recover(LockStore::failure);
+      .recover(this::failure);
   }
 
   Future<OwnerReply> release(String key, String token) {
@@ -126,14 +123,20 @@ final class LockStore {
           ? new LockStatus(key, false, null, null)
           : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken);
       })
-      .recover(LockStore::failure);
+      .recover(this::failure);
   }
 
+  /** PING within {@code timeoutMs}, for readiness: its failure is not reported as an outage (it waits less than lock calls do). */
   Future<Void> ping(long timeoutMs) {
     return master.send(Request.cmd(Command.PING))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .<Void>mapEmpty()
-      .recover(LockStore::failure);
+      .recover(error -> Future.failedFuture(toLockException(error)));
+  }
+
+  /** PING bounded like every lock call: its failure is an outage, reported like theirs. */
+  Future<Void> probe() {
+    return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(this::failure);
   }
 
   private String lockKey(String key) {
@@ -156,7 +159,7 @@ final class LockStore {
           default -> new OwnerReply(Outcome.NOT_OWNER, null);
         };
       })
-      .recover(LockStore::failure);
+      .recover(this::failure);
   }
 
   /**
@@ -180,15 +183,24 @@ final class LockStore {
     return call.timeout(ms, TimeUnit.MILLISECONDS);
   }
 
-  private static <T> Future<T> failure(Throwable error) {
-    if (error instanceof LockException) {
-      return Future.failedFuture(error);
+  /** Maps a failed call to the client's answer; an unreachable or silent Redis is also reported to {@link #onOutage}. */
+  private <T> Future<T> failure(Throwable error) {
+    LockException failure = toLockException(error);
+    if (failure.error() == ErrorCode.REDIS_UNAVAILABLE && !(error instanceof LockException)) {
+      outages.handle(failure);
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static LockException toLockException(Throwable error) {
+    if (error instanceof LockException lockException) {
+      return lockException;
     }
     if (RedisErrors.isUnavailable(error)) {
-      String why = error instanceof TimeoutException ? "Redis did not answer in time" : "Redis unavailable: " + error.getMessage();
-      return Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE, why));
+      return new LockException(ErrorCode.REDIS_UNAVAILABLE,
+        error instanceof TimeoutException ? "Redis did not answer in time" : "Redis unavailable: " + error.getMessage());
     }
     LOG.log(System.Logger.Level.ERROR, "unexpected Redis reply", error);
-    return Future.failedFuture(new LockException(ErrorCode.INTERNAL, "unexpected Redis reply: " + error.getMessage()));
+    return new LockException(ErrorCode.INTERNAL, "unexpected Redis reply: " + error.getMessage());
   }
 }

@@ -46,7 +46,7 @@ public final class LockVerticle extends VerticleBase {
   public Future<?> start() {
     master = RedisMasters.create(vertx, config.redis());
     store = new LockStore(master, config.redis());
-    service = new LockService(vertx, store);
+    service = new LockService(vertx, store, config.redis().commandTimeout().toMillis());
     subscriber = new ReleaseSubscriber(vertx, master, store.channel(), service::released, service::recheckAll);
     return checkRedis().compose(ready -> {
       subscriber.start();
