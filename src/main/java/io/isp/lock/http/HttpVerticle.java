@@ -43,7 +43,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(API + "/extend").handler(api::extend);
     router.get(API + LockApi.STATUS_PATH + "*").handler(api::status);
 
-    router.errorHandler(400, ctx -> problem(ctx, ErrorCode.INVALID_JSON, "malformed request"));
+    router.errorHandler(400, LockApi::malformed);
     router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));
     router.errorHandler(405, ctx -> problem(ctx, ErrorCode.METHOD_NOT_ALLOWED,
       ctx.request().method() + " is not allowed on " + ctx.request().path()));

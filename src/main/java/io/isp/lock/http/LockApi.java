@@ -6,6 +6,7 @@ import io.isp.lock.lock.LockAddresses;
 import io.isp.lock.lock.LockCommand;
 import io.isp.lock.lock.LockException;
 import io.isp.lock.lock.LockRequests;
+import io.isp.lock.lock.Unicode;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,8 +18,6 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -83,22 +82,39 @@ final class LockApi {
     }
   }
 
-  /** {@code GET .../locks/{key}}: the key is the rest of the path, percent-decoded (so it may contain '/'). */
+  /** {@code GET .../locks/{key}}: the key is the rest of the path, percent-decoded (so it may contain '/'); see {@link PathKey}. */
   void status(RoutingContext ctx) {
     String path = ctx.request().path();
     String encoded = path.substring(path.indexOf(STATUS_PATH) + STATUS_PATH.length());
     String key;
     try {
-      // URLDecoder would turn '+' into a space, which is form encoding, not path encoding
-      key = URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      Problems.send(ctx, LockException.invalidField("key", "is not validly percent-encoded"));
+      key = PathKey.decode(encoded);
+    } catch (LockException invalid) {
+      Problems.send(ctx, invalid);
       return;
     }
     JsonObject body = new JsonObject().put("key", key);
     if (validated(ctx, () -> requests.status(body)) != null) {
       forward(ctx, LockAddresses.STATUS, body, 0);
     }
+  }
+
+  /**
+   * The router refused the request before any route saw it (e.g. a path with a malformed
+   * percent-escape): on the status route that is the key's fault, and the problem says so.
+   */
+  static void malformed(RoutingContext ctx) {
+    String path = ctx.request().path();
+    int keyAt = path == null ? -1 : path.indexOf(HttpVerticle.API + STATUS_PATH);
+    if (keyAt == 0) {
+      try {
+        PathKey.decode(path.substring(HttpVerticle.API.length() + STATUS_PATH.length()));
+      } catch (LockException invalid) {
+        Problems.send(ctx, invalid);
+        return;
+      }
+    }
+    Problems.send(ctx, ErrorCode.INVALID_JSON, null, "malformed request");
   }
 
   /** Rejects non-JSON content types before the body is read. */
@@ -166,6 +182,12 @@ final class LockApi {
       Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object, got nothing");
       return null;
     }
+    // JSON text is Unicode (RFC 8259 8.1): malformed or overlong UTF-8, and escaped lone surrogates,
+    // would otherwise be decoded leniently or replaced, and two different keys could meet in Redis
+    if (!Unicode.isWellFormedUtf8(raw)) {
+      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body is not valid UTF-8");
+      return null;
+    }
     Object parsed;
     try {
       parsed = Json.decodeValue(raw);
@@ -175,6 +197,10 @@ final class LockApi {
     }
     if (!(parsed instanceof JsonObject object)) {
       Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object");
+      return null;
+    }
+    if (Unicode.hasLoneSurrogate(object)) {
+      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body has a string with a lone UTF-16 surrogate, which is not Unicode text");
       return null;
     }
     return object;

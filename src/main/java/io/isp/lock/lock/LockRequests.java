@@ -68,6 +68,10 @@ public final class LockRequests {
     if (text.isEmpty()) {
       throw LockException.invalidField(field, "must not be empty");
     }
+    if (Unicode.hasLoneSurrogate(text)) {
+      // Redis would store it as '?': two different keys would be one lock
+      throw LockException.invalidField(field, "must be Unicode text: it has a lone UTF-16 surrogate");
+    }
     return text;
   }
 
