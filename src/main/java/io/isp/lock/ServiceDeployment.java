@@ -2,7 +2,7 @@ package io.isp.lock;
 
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.http.HttpVerticle;
-import io.isp.lock.lock.LockVerticle;
+import io.isp.lock.engine.LockVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

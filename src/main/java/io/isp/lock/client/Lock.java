@@ -1,6 +1,6 @@
 package io.isp.lock.client;
 
-import io.isp.lock.lock.LockAddresses;
+import io.isp.lock.api.LockAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,8 +1,8 @@
 package io.isp.lock.client;
 
-import io.isp.lock.lock.LockAddresses;
-import io.isp.lock.lock.LockException;
-import io.isp.lock.lock.LockStatus;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

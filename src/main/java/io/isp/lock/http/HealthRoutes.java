@@ -1,6 +1,6 @@
 package io.isp.lock.http;
 
-import io.isp.lock.lock.LockAddresses;
+import io.isp.lock.api.LockAddresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +35,7 @@ final class HealthRoutes {
         // tryComplete: the health check's own timeout may have answered already
         .onSuccess(reply -> promise.tryComplete(Status.OK(reply.body())))
         .onFailure(error -> promise.tryComplete(Status.KO(new JsonObject()
-          .put("error", LockApi.toProblem(error).detail())))));
+          .put("error", LockBus.toProblem(error).detail())))));
     if (vertx.isClustered()) {
       // partitions all backed up: a node may leave without losing event-bus subscriptions
       ready.register("cluster", PROCEDURE_TIMEOUT_MS, ClusterHealthCheck.createProcedure(vertx));

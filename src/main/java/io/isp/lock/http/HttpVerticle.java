@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
+import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
-import io.isp.lock.lock.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** The HTTP front end: routes, auth, body limits and error mapping. Talks to the LockVerticle over the event bus. */
@@ -27,6 +28,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    LocalCodec.register(vertx);
     Router router = Router.router(vertx);
     HealthRoutes.mount(vertx, router, config.deploy().lock());
 
@@ -44,13 +46,13 @@ public final class HttpVerticle extends VerticleBase {
     router.get(API + LockApi.STATUS_PATH + "*").handler(api::status);
 
     router.errorHandler(400, LockApi::malformed);
-    router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));
-    router.errorHandler(405, ctx -> problem(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+    router.errorHandler(404, ctx -> Problems.send(ctx, HttpError.NOT_FOUND, null, "no endpoint at " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Problems.send(ctx, HttpError.METHOD_NOT_ALLOWED, null,
       ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> problem(ctx, ErrorCode.PAYLOAD_TOO_LARGE,
+    router.errorHandler(413, ctx -> Problems.send(ctx, HttpError.PAYLOAD_TOO_LARGE, null,
       "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
-    router.errorHandler(415, ctx -> problem(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
-    router.errorHandler(500, ctx -> problem(ctx, ErrorCode.INTERNAL, "unexpected error"));
+    router.errorHandler(415, ctx -> Problems.send(ctx, HttpError.UNSUPPORTED_MEDIA_TYPE, null, "Content-Type must be application/json"));
+    router.errorHandler(500, HttpVerticle::internalError);
 
     server = vertx.createHttpServer(new HttpServerOptions()
       .setHost(config.http().host())
@@ -70,10 +72,11 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static void problem(RoutingContext ctx, ErrorCode error, String detail) {
-    if (error == ErrorCode.INTERNAL && ctx.failure() != null) {
-      System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR, "request failed", ctx.failure());
-    }
-    Problems.send(ctx, error, null, detail);
+  /** A bug in a handler: logged once, with an id that the client's problem carries too. */
+  private static void internalError(RoutingContext ctx) {
+    String requestId = "http-" + UUID.randomUUID();
+    System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR,
+      "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure());
+    Problems.internalError(ctx, requestId);
   }
 }

@@ -1,20 +1,16 @@
 package io.isp.lock.http;
 
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockCommand;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.StatusQuery;
+import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
-import io.isp.lock.lock.ErrorCode;
-import io.isp.lock.lock.LockAddresses;
-import io.isp.lock.lock.LockCommand;
-import io.isp.lock.lock.LockException;
-import io.isp.lock.lock.LockRequests;
-import io.isp.lock.lock.Unicode;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,24 +18,22 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The lock endpoints: validate the body, send it over the event bus to the LockVerticle, and map
- * the reply (or failure) to HTTP. No Redis here.
+ * The lock endpoints: validate the request once, send the typed command over the event bus
+ * ({@link LockBus}), and map the reply, or the failure, to HTTP. No Redis here.
  */
 final class LockApi {
 
   static final String STATUS_PATH = "/locks/";
 
-  private final Vertx vertx;
   private final LockRequests requests;
-  private final long commandTimeoutMs;
+  private final LockBus bus;
   /** Request ids are this instance's random prefix and a counter: unique, and cheap to make. */
   private final String requestIdPrefix = UUID.randomUUID() + "-";
   private long requestSequence;
 
   LockApi(Vertx vertx, ServiceConfig config) {
-    this.vertx = vertx;
     this.requests = new LockRequests(config.lock(), config.redis().defaultTtl());
-    this.commandTimeoutMs = config.redis().commandTimeout().toMillis();
+    this.bus = new LockBus(vertx, config.deploy().lock(), config.redis().commandTimeout().toMillis());
   }
 
   /**
@@ -47,55 +41,51 @@ final class LockApi {
    * (the grant and the disconnect crossed) is released at once.
    */
   void lock(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
-    LockCommand command = body == null ? null : validated(ctx, () -> requests.lock(body));
+    LockCommand command = validated(ctx, () -> requests.lock(JsonBodies.parse(ctx.body().buffer())));
     if (command == null) {
       return;
     }
-    String requestId = requestIdPrefix + (++requestSequence);
-    DeliveryOptions delivery = delivery(command.waitMs()).addHeader(LockAddresses.REQUEST_ID_HEADER, requestId);
+    String requestId = nextRequestId();
     if (command.waitMs() > 0) {
-      ctx.response().closeHandler(closed -> vertx.eventBus()
-        .publish(LockAddresses.CANCEL, new JsonObject().put("requestId", requestId)));
+      ctx.response().closeHandler(closed -> bus.cancel(requestId));
     }
-    vertx.eventBus().<JsonObject>request(LockAddresses.LOCK, body, delivery).onComplete(outcome -> {
+    bus.request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
       if (outcome.succeeded() && ctx.response().closed()) {
-        vertx.eventBus().request(LockAddresses.UNLOCK, new JsonObject().put("key", command.key())
-          .put("lockKey", outcome.result().body().getString("lockKey")), delivery(0));
+        UnlockCommand giveBack = new UnlockCommand(command.key(), outcome.result().getString("lockKey"));
+        bus.request(LockAddresses.UNLOCK, giveBack, UnlockCommand::toJson, 0, requestId);
       } else {
-        reply(ctx, outcome);
+        reply(ctx, outcome, requestId);
       }
     });
   }
 
   void unlock(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
-    if (body != null && validated(ctx, () -> requests.unlock(body)) != null) {
-      forward(ctx, LockAddresses.UNLOCK, body, 0);
+    UnlockCommand command = validated(ctx, () -> requests.unlock(JsonBodies.parse(ctx.body().buffer())));
+    if (command != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.UNLOCK, command, UnlockCommand::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
     }
   }
 
   void extend(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
-    if (body != null && validated(ctx, () -> requests.extend(body)) != null) {
-      forward(ctx, LockAddresses.EXTEND, body, 0);
+    ExtendCommand command = validated(ctx, () -> requests.extend(JsonBodies.parse(ctx.body().buffer())));
+    if (command != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
     }
   }
 
   /** {@code GET .../locks/{key}}: the key is the rest of the path, percent-decoded (so it may contain '/'); see {@link PathKey}. */
   void status(RoutingContext ctx) {
     String path = ctx.request().path();
-    String encoded = path.substring(path.indexOf(STATUS_PATH) + STATUS_PATH.length());
-    String key;
-    try {
-      key = PathKey.decode(encoded);
-    } catch (LockException invalid) {
-      Problems.send(ctx, invalid);
-      return;
-    }
-    JsonObject body = new JsonObject().put("key", key);
-    if (validated(ctx, () -> requests.status(body)) != null) {
-      forward(ctx, LockAddresses.STATUS, body, 0);
+    StatusQuery query = validated(ctx, () -> requests.status(new JsonObject()
+      .put("key", PathKey.decode(path.substring(path.indexOf(STATUS_PATH) + STATUS_PATH.length())))));
+    if (query != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.STATUS, query, StatusQuery::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
     }
   }
 
@@ -105,8 +95,7 @@ final class LockApi {
    */
   static void malformed(RoutingContext ctx) {
     String path = ctx.request().path();
-    int keyAt = path == null ? -1 : path.indexOf(HttpVerticle.API + STATUS_PATH);
-    if (keyAt == 0) {
+    if (path != null && path.startsWith(HttpVerticle.API + STATUS_PATH)) {
       try {
         PathKey.decode(path.substring(HttpVerticle.API.length() + STATUS_PATH.length()));
       } catch (LockException invalid) {
@@ -122,7 +111,7 @@ final class LockApi {
     String contentType = ctx.request().getHeader("Content-Type");
     // absent is tolerated: the original service and many of its clients never set it
     if (contentType != null && !isJson(contentType)) {
-      Problems.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, null,
+      Problems.send(ctx, HttpError.UNSUPPORTED_MEDIA_TYPE, null,
         "Content-Type must be application/json, got '" + contentType + "'");
       return;
     }
@@ -134,38 +123,22 @@ final class LockApi {
     return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
   }
 
-  private void forward(RoutingContext ctx, String address, JsonObject body, long waitMs) {
-    vertx.eventBus().<JsonObject>request(address, body, delivery(waitMs)).onComplete(outcome -> reply(ctx, outcome));
+  private String nextRequestId() {
+    return requestIdPrefix + (++requestSequence);
   }
 
-  /** The LockVerticle answers within the wait plus a Redis call or two; past that it is gone. */
-  private DeliveryOptions delivery(long waitMs) {
-    return new DeliveryOptions().setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000);
-  }
-
-  private static void reply(RoutingContext ctx, AsyncResult<Message<JsonObject>> outcome) {
+  private static void reply(RoutingContext ctx, AsyncResult<JsonObject> outcome, String requestId) {
     if (ctx.response().closed()) {
       return;
     }
     if (outcome.succeeded()) {
-      ctx.response().putHeader("Content-Type", "application/json").end(outcome.result().body().toBuffer());
+      ctx.response().putHeader("Content-Type", "application/json").end(outcome.result().toBuffer());
     } else {
-      Problems.send(ctx, toProblem(outcome.cause()));
+      Problems.send(ctx, (LockException) outcome.cause(), requestId);
     }
   }
 
-  static LockException toProblem(Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case NO_HANDLERS -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "no lock service is running");
-        case TIMEOUT -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "the lock service did not answer in time");
-        default -> LockException.fromReply(reply);
-      };
-    }
-    return new LockException(ErrorCode.INTERNAL, String.valueOf(failure));
-  }
-
-  /** The validated command, or null after answering 400 naming the field. */
+  /** The validated command, or null after answering 400 naming what is wrong. */
   private static <T> T validated(RoutingContext ctx, Supplier<T> validation) {
     try {
       return validation.get();
@@ -173,36 +146,5 @@ final class LockApi {
       Problems.send(ctx, invalid);
       return null;
     }
-  }
-
-  /** The body as a JSON object, or null after answering 400. */
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    Buffer raw = ctx.body().buffer();
-    if (raw == null || raw.length() == 0) {
-      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object, got nothing");
-      return null;
-    }
-    // JSON text is Unicode (RFC 8259 8.1): malformed or overlong UTF-8, and escaped lone surrogates,
-    // would otherwise be decoded leniently or replaced, and two different keys could meet in Redis
-    if (!Unicode.isWellFormedUtf8(raw)) {
-      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body is not valid UTF-8");
-      return null;
-    }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(raw);
-    } catch (DecodeException e) {
-      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body is not valid JSON");
-      return null;
-    }
-    if (!(parsed instanceof JsonObject object)) {
-      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body must be a JSON object");
-      return null;
-    }
-    if (Unicode.hasLoneSurrogate(object)) {
-      Problems.send(ctx, ErrorCode.INVALID_JSON, null, "the request body has a string with a lone UTF-16 surrogate, which is not Unicode text");
-      return null;
-    }
-    return object;
   }
 }

@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
-import io.isp.lock.lock.LockException;
-import io.isp.lock.lock.Unicode;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.Unicode;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
 package io.isp.lock.http;
 
-import io.isp.lock.lock.ErrorCode;
-import io.isp.lock.lock.LockException;
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.ProblemCode;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,27 @@ final class Problems {
     send(ctx, problem.error(), problem.field(), problem.detail());
   }
 
-  static void send(RoutingContext ctx, ErrorCode error, String field, String detail) {
+  /** A failure of the request {@code requestId}: a 500 tells the client that id, which the service's log line carries too. */
+  static void send(RoutingContext ctx, LockException problem, String requestId) {
+    if (problem.error() == ErrorCode.INTERNAL) {
+      internalError(ctx, requestId);
+    } else {
+      send(ctx, problem);
+    }
+  }
+
+  /** 500: the client learns only that it was a bug, and the id under which the service logged it. */
+  static void internalError(RoutingContext ctx, String requestId) {
+    write(ctx, ErrorCode.INTERNAL, null, "internal error; the service log has the details under request id " + requestId,
+      body -> body.put("requestId", requestId));
+  }
+
+  static void send(RoutingContext ctx, ProblemCode error, String field, String detail) {
+    write(ctx, error, field, detail, body -> { });
+  }
+
+  private static void write(RoutingContext ctx, ProblemCode error, String field, String detail,
+                            java.util.function.Consumer<JsonObject> extra) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.headWritten()) {
       return;
@@ -36,6 +57,7 @@ final class Problems {
     if (field != null) {
       body.put("field", field);
     }
+    extra.accept(body);
     response.setStatusCode(error.status()).putHeader("Content-Type", CONTENT_TYPE);
     if (error.status() == 503) {
       response.putHeader("Retry-After", RETRY_AFTER_SECONDS);

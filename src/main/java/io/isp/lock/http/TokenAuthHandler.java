@@ -1,6 +1,5 @@
 package io.isp.lock.http;
 
-import io.isp.lock.lock.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,7 +36,7 @@ final class TokenAuthHandler implements Handler<RoutingContext> {
         return;
       }
     }
-    Problems.send(ctx, ErrorCode.UNAUTHORIZED, null,
+    Problems.send(ctx, HttpError.UNAUTHORIZED, null,
       presented == null ? "header " + HEADER + " is required" : "the " + HEADER + " is not accepted");
   }
 

@@ -1,7 +1,7 @@
 package io.isp.lock.client;
 
-import io.isp.lock.lock.ErrorCode;
-import io.isp.lock.lock.LockException;
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockException;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
-import io.isp.lock.lock.LockAddresses;
-import io.isp.lock.lock.LockException;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockException;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.RawHttp;
 import io.isp.lock.support.ServiceUnderTest;

@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.engine;
 
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;

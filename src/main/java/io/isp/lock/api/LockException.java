@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.api;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;

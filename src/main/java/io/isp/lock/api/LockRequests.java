@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.api;
 
 import io.isp.lock.config.LockLimits;
 import io.vertx.core.json.JsonObject;
@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Validates request bodies, the same for HTTP and the event bus. Every rejection names the field.
- * Unknown fields are ignored. Numbers must be JSON numbers: a string "20" is a wrong type.
+ * Turns request bodies into validated commands, the same for HTTP and the event bus: the HTTP
+ * verticle validates what clients send, the LockVerticle what other verticles and cluster nodes send
+ * as JSON (typed commands from this JVM's HTTP verticle arrive validated). Every rejection names
+ * the field. Unknown fields are ignored. Numbers must be JSON numbers: a string "20" is a wrong type.
  */
 public final class LockRequests {
 
@@ -39,8 +41,8 @@ public final class LockRequests {
   }
 
   /** A status request names only the key. */
-  public String status(JsonObject body) {
-    return key(body);
+  public StatusQuery status(JsonObject body) {
+    return new StatusQuery(key(body));
   }
 
   /** "ttlInSec" is the original service's current name for "ttl"; "ttl" wins when both are given. */

@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.api;
 
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +22,6 @@ public record LockStatus(String key, boolean locked, Long ttlMs, Long fencingTok
   public static LockStatus fromJson(JsonObject json) {
     Number ttl = json.getNumber("ttl");
     return new LockStatus(json.getString("key"), json.getBoolean("locked", false),
-      ttl == null ? null : Math.round(ttl.doubleValue() * 1000), json.getLong("fencingToken"));
+      ttl == null ? null : Seconds.toMillis(ttl), json.getLong("fencingToken"));
   }
 }

@@ -1,5 +1,7 @@
-package io.isp.lock.lock;
+package io.isp.lock.engine;
 
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockException;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.engine;
 
 import io.isp.lock.client.Lock;
 import io.isp.lock.client.LockClient;

@@ -1,12 +1,14 @@
-package io.isp.lock.lock;
+package io.isp.lock.engine;
 
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockStatus;
 import io.isp.lock.config.RedisConfig;
 import io.isp.lock.redis.LuaScript;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.ScriptRunner;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -15,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The lock operations as Redis sees them: one script call each, bounded by the command timeout,
- * with failures turned into {@link LockException}s.
+ * The {@link LockStore} in Redis: one Lua script call per operation, bounded by
+ * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s.
  *
  * <p>Redis layout for a prefix P and a user's key K:
  * <ul>
@@ -28,19 +30,7 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  * Internal keys start with {@code P:f}, user keys with {@code P::}, so they never collide.
  */
-final class LockStore {
-
-  /** One acquisition attempt: granted with a fencing token, or held for {@code holderTtlMs} more. */
-  record Attempt(boolean acquired, long holderTtlMs, long fencingToken) {
-  }
-
-  enum Outcome { RELEASED, HANDED_OVER, EXTENDED, NOT_HELD, NOT_OWNER }
-
-  /** What an owner-checked operation did; the fencing token of the new or current holder, if any. */
-  record OwnerReply(Outcome outcome, Long fencingToken) {
-  }
-
-  private static final System.Logger LOG = System.getLogger(LockStore.class.getName());
+final class RedisLockStore implements LockStore {
 
   private final RedisMaster master;
   private final ScriptRunner scripts;
@@ -50,10 +40,8 @@ final class LockStore {
   private final long timeoutMs;
   private final int minReplicasToAck;
   private final long replicaAckTimeoutMs;
-  /** Told of every call that failed because Redis could not be reached or did not answer in time. */
-  private Handler<LockException> outages = outage -> { };
 
-  LockStore(RedisMaster master, RedisConfig config) {
+  RedisLockStore(RedisMaster master, RedisConfig config) {
     this.master = master;
     this.scripts = new ScriptRunner(master);
     this.prefix = config.prefix();
@@ -64,17 +52,10 @@ final class LockStore {
     this.replicaAckTimeoutMs = config.replicaAckTimeout().toMillis();
   }
 
-  /**
-   * Whether an unlock may hand the lock to a local waiter inside its script. Not when grants must be
-   * confirmed by replicas: the hand-over would grant without that confirmation.
-   */
-  boolean handsOver() {
+  /** Not when grants must be confirmed by replicas: a hand-over inside the unlock script would skip that. */
+  @Override
+  public boolean handsOver() {
     return minReplicasToAck == 0;
-  }
-
-  /** {@code handler} hears of every call that failed because Redis is down, frozen or unreachable. */
-  void onOutage(Handler<LockException> handler) {
-    this.outages = handler;
   }
 
   String channel() {
@@ -85,37 +66,41 @@ final class LockStore {
     return bounded(scripts.loadAll());
   }
 
-  Future<Attempt> tryAcquire(String key, String token, long ttlMs) {
-    String[] keysThenArgs = {lockKey(key), fenceKey(key), fencingCounter, token, Long.toString(ttlMs)};
+  @Override
+  public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
+    String[] keysThenArgs = {redisKey(key), fenceKey(key), fencingCounter, lockKey, Long.toString(ttlMs)};
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.LOCK, keysThenArgs)
       : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> confirmed(key, token, replicated));
+        .compose(replicated -> confirmed(key, lockKey, replicated));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
         : new Attempt(false, reply.get(1).toLong(), 0))
-      .recover(this::failure);
+      .recover(RedisLockStore::failure);
   }
 
-  Future<OwnerReply> release(String key, String token) {
-    return ownerCall(scripts.run(LuaScript.UNLOCK, lockKey(key), fenceKey(key), fencingCounter,
-      token, channel, key), Outcome.RELEASED);
+  @Override
+  public Future<OwnerReply> release(String key, String lockKey) {
+    return ownerCall(scripts.run(LuaScript.UNLOCK, redisKey(key), fenceKey(key), fencingCounter,
+      lockKey, channel, key), Outcome.RELEASED);
   }
 
-  /** Releases and, in the same script, gives the lock to {@code nextToken} for {@code nextTtlMs}. */
-  Future<OwnerReply> handOver(String key, String token, String nextToken, long nextTtlMs) {
-    return ownerCall(scripts.run(LuaScript.UNLOCK, lockKey(key), fenceKey(key), fencingCounter,
-      token, channel, key, nextToken, Long.toString(nextTtlMs)), Outcome.RELEASED);
+  @Override
+  public Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs) {
+    return ownerCall(scripts.run(LuaScript.UNLOCK, redisKey(key), fenceKey(key), fencingCounter,
+      lockKey, channel, key, nextLockKey, Long.toString(nextTtlMs)), Outcome.RELEASED);
   }
 
-  Future<OwnerReply> extend(String key, String token, long ttlMs) {
-    return ownerCall(scripts.run(LuaScript.EXTEND, lockKey(key), fenceKey(key),
-      token, Long.toString(ttlMs), channel, key), Outcome.EXTENDED);
+  @Override
+  public Future<OwnerReply> extend(String key, String lockKey, long ttlMs) {
+    return ownerCall(scripts.run(LuaScript.EXTEND, redisKey(key), fenceKey(key),
+      lockKey, Long.toString(ttlMs), channel, key), Outcome.EXTENDED);
   }
 
-  Future<LockStatus> status(String key) {
-    return bounded(scripts.run(LuaScript.STATUS, lockKey(key), fenceKey(key)))
+  @Override
+  public Future<LockStatus> status(String key) {
+    return bounded(scripts.run(LuaScript.STATUS, redisKey(key), fenceKey(key)))
       .map(reply -> {
         long pttl = reply.get(0).toLong();
         Long fencingToken = reply.get(1) == null ? null : reply.get(1).toLong();
@@ -123,23 +108,23 @@ final class LockStore {
           ? new LockStatus(key, false, null, null)
           : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken);
       })
-      .recover(this::failure);
+      .recover(RedisLockStore::failure);
   }
 
-  /** PING within {@code timeoutMs}, for readiness: its failure is not reported as an outage (it waits less than lock calls do). */
+  /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do. */
   Future<Void> ping(long timeoutMs) {
     return master.send(Request.cmd(Command.PING))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .<Void>mapEmpty()
-      .recover(error -> Future.failedFuture(toLockException(error)));
+      .recover(RedisLockStore::failure);
   }
 
-  /** PING bounded like every lock call: its failure is an outage, reported like theirs. */
-  Future<Void> probe() {
-    return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(this::failure);
+  @Override
+  public Future<Void> probe() {
+    return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(RedisLockStore::failure);
   }
 
-  private String lockKey(String key) {
+  private String redisKey(String key) {
     return prefix + "::" + key;
   }
 
@@ -159,18 +144,18 @@ final class LockStore {
           default -> new OwnerReply(Outcome.NOT_OWNER, null);
         };
       })
-      .recover(this::failure);
+      .recover(RedisLockStore::failure);
   }
 
   /**
    * A lock fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
    * give it back and let the client retry rather than acknowledge it.
    */
-  private Future<Response> confirmed(String key, String token, ScriptRunner.Replicated replicated) {
+  private Future<Response> confirmed(String key, String lockKey, ScriptRunner.Replicated replicated) {
     if (replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck) {
       return Future.succeededFuture(replicated.reply());
     }
-    return release(key, token).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+    return release(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
       "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
         + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back")));
   }
@@ -183,24 +168,15 @@ final class LockStore {
     return call.timeout(ms, TimeUnit.MILLISECONDS);
   }
 
-  /** Maps a failed call to the client's answer; an unreachable or silent Redis is also reported to {@link #onOutage}. */
-  private <T> Future<T> failure(Throwable error) {
-    LockException failure = toLockException(error);
-    if (failure.error() == ErrorCode.REDIS_UNAVAILABLE && !(error instanceof LockException)) {
-      outages.handle(failure);
+  /**
+   * Redis out of reach or silent is {@code redis_unavailable}; anything else (an error reply no
+   * script should cause) stays as it is, for the caller to log once as the bug it is.
+   */
+  private static <T> Future<T> failure(Throwable error) {
+    if (error instanceof LockException || !RedisErrors.isUnavailable(error)) {
+      return Future.failedFuture(error);
     }
-    return Future.failedFuture(failure);
-  }
-
-  private static LockException toLockException(Throwable error) {
-    if (error instanceof LockException lockException) {
-      return lockException;
-    }
-    if (RedisErrors.isUnavailable(error)) {
-      return new LockException(ErrorCode.REDIS_UNAVAILABLE,
-        error instanceof TimeoutException ? "Redis did not answer in time" : "Redis unavailable: " + error.getMessage());
-    }
-    LOG.log(System.Logger.Level.ERROR, "unexpected Redis reply", error);
-    return new LockException(ErrorCode.INTERNAL, "unexpected Redis reply: " + error.getMessage());
+    return Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+      error instanceof TimeoutException ? "Redis did not answer in time" : "Redis unavailable: " + error.getMessage()));
   }
 }

@@ -1,4 +1,4 @@
-package io.isp.lock.lock;
+package io.isp.lock.api;
 
 /** Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS are public API: they take and return the HTTP bodies. */
 public final class LockAddresses {

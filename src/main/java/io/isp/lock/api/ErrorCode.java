@@ -1,21 +1,16 @@
-package io.isp.lock.lock;
+package io.isp.lock.api;
 
 /**
- * Every error a client can meet, with its HTTP status and stable machine-readable code. The same
- * status is the event-bus failure code, so HTTP and event-bus clients see the same thing.
+ * Every failure of a lock operation, with its HTTP status and stable code. The same status is the
+ * event-bus failure code, so HTTP and event-bus clients see the same thing.
  */
-public enum ErrorCode {
+public enum ErrorCode implements ProblemCode {
   INVALID_JSON(400, "invalid_json", "Malformed request body"),
   INVALID_FIELD(400, "invalid_field", "Invalid request field"),
-  UNAUTHORIZED(401, "unauthorized", "Missing or unknown application token"),
-  NOT_FOUND(404, "not_found", "No such endpoint"),
-  METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed"),
   LOCK_HELD(409, "lock_held", "Lock is held"),
   NOT_HELD(409, "not_held", "Lock is not held"),
   NOT_OWNER(409, "not_owner", "Lock is held by another owner"),
-  PAYLOAD_TOO_LARGE(413, "payload_too_large", "Request body too large"),
-  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Unsupported media type"),
-  /** Internal: the HTTP client went away while waiting. Nobody is left to see it. */
+  /** The caller went away while waiting (an HTTP client disconnected). Nobody is left to see it. */
   CANCELLED(499, "cancelled", "Client closed the request"),
   INTERNAL(500, "internal_error", "Internal error"),
   REDIS_UNAVAILABLE(503, "redis_unavailable", "Redis unavailable"),
@@ -32,14 +27,17 @@ public enum ErrorCode {
     this.title = title;
   }
 
+  @Override
   public int status() {
     return status;
   }
 
+  @Override
   public String code() {
     return code;
   }
 
+  @Override
   public String title() {
     return title;
   }

@@ -1,0 +1,97 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The lock addresses' consumers. Each takes either the typed command, which this JVM's HTTP verticle
+ * sends already validated and which is answered with the typed result, or the documented JSON body
+ * from any other sender (other verticles, other cluster nodes), validated here and answered in JSON.
+ * A failure is the problem's HTTP status as failure code and {@code "<code>: <detail>"} as message;
+ * a failure that is not a {@link LockException} is a bug: it is logged once, with the request id, and
+ * the caller learns only that id.
+ */
+final class LockEndpoints {
+
+  private static final System.Logger LOG = System.getLogger(LockEndpoints.class.getName());
+
+  private final EventBus bus;
+  private int inFlight;
+  /** Set by {@link #drained} when calls are still in flight; completed when the last one ends. */
+  private Promise<Void> idle;
+  private long untaggedRequests;
+
+  LockEndpoints(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** Serves {@code address}: {@code run} gets the command and the request id. */
+  <C, R> Future<Void> serve(String address, Class<C> type, Function<JsonObject, C> fromJson,
+                            BiFunction<C, String, Future<R>> run, Function<R, JsonObject> toJson) {
+    return bus.<Object>consumer(address, message -> {
+      String requestId = requestId(message);
+      Object body = message.body();
+      boolean typed = type.isInstance(body);
+      Future<R> result;
+      try {
+        result = run.apply(typed ? type.cast(body) : fromJson.apply(jsonBody(body)), requestId);
+      } catch (LockException invalid) {
+        result = Future.failedFuture(invalid);
+      }
+      inFlight++;
+      result.onComplete(outcome -> {
+        if (--inFlight == 0 && idle != null) {
+          idle.tryComplete();
+        }
+        if (outcome.succeeded()) {
+          message.reply(typed ? outcome.result() : toJson.apply(outcome.result()));
+        } else {
+          LockException failure = failure(outcome.cause(), address, requestId);
+          message.fail(failure.failureCode(), failure.getMessage());
+        }
+      });
+    }).completion();
+  }
+
+  /** Completes when no call is in flight any more, or after {@code timeoutMs}. */
+  Future<Void> drained(long timeoutMs) {
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    idle = Promise.promise();
+    return idle.future().timeout(timeoutMs, TimeUnit.MILLISECONDS).otherwiseEmpty();
+  }
+
+  private String requestId(Message<Object> message) {
+    String id = message.headers().get(LockAddresses.REQUEST_ID_HEADER);
+    return id != null ? id : "eb-" + (++untaggedRequests);
+  }
+
+  private static JsonObject jsonBody(Object body) {
+    if (body == null) {
+      return new JsonObject();
+    }
+    if (body instanceof JsonObject json) {
+      return json;
+    }
+    throw new LockException(ErrorCode.INVALID_JSON, "the message body must be a JSON object");
+  }
+
+  private static LockException failure(Throwable cause, String address, String requestId) {
+    if (cause instanceof LockException known) {
+      return known;
+    }
+    LOG.log(System.Logger.Level.ERROR, "request " + requestId + " to " + address + " failed", cause);
+    return new LockException(ErrorCode.INTERNAL, "internal error (request " + requestId + ")");
+  }
+}

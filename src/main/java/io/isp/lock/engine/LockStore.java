@@ -1,0 +1,43 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.LockStatus;
+import io.vertx.core.Future;
+
+/**
+ * The lock operations as the store runs them: each one atomic (one Lua script in Redis) and bounded
+ * in time; a failure is a {@link io.isp.lock.api.LockException}, {@code redis_unavailable} when the
+ * store could not be reached or did not answer in time. Keys here are the users' keys; how they map
+ * to the store's own keys is the store's business.
+ */
+interface LockStore {
+
+  /** One acquisition attempt: granted with a fencing token, or held by someone else for {@code holderTtlMs} more (-1: no TTL). */
+  record Attempt(boolean acquired, long holderTtlMs, long fencingToken) {
+  }
+
+  enum Outcome { RELEASED, HANDED_OVER, EXTENDED, NOT_HELD, NOT_OWNER }
+
+  /** What an owner-checked operation did, and the fencing token of the new or current holder, if any. */
+  record OwnerReply(Outcome outcome, Long fencingToken) {
+  }
+
+  /** Takes {@code key} for {@code lockKey} if it is free. */
+  Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs);
+
+  /** Frees {@code key} if {@code lockKey} holds it, and announces the release to every instance. */
+  Future<OwnerReply> release(String key, String lockKey);
+
+  /** Like {@link #release}, but gives the lock to {@code nextLockKey} for {@code nextTtlMs} instead of freeing it. */
+  Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs);
+
+  /** Sets the TTL of {@code key} to {@code ttlMs} from now if {@code lockKey} holds it. */
+  Future<OwnerReply> extend(String key, String lockKey, long ttlMs);
+
+  Future<LockStatus> status(String key);
+
+  /** Asks whether the store answers, as bounded as every other call. */
+  Future<Void> probe();
+
+  /** Whether {@link #handOver} may be used (not when grants need confirmations that a hand-over would skip). */
+  boolean handsOver();
+}

@@ -1,0 +1,122 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.LocalCodec;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockCommand;
+import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.Released;
+import io.isp.lock.api.StatusQuery;
+import io.isp.lock.api.UnlockCommand;
+import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.redis.RedisErrors;
+import io.isp.lock.redis.RedisMaster;
+import io.isp.lock.redis.RedisMasters;
+import io.isp.lock.redis.ReleaseSubscriber;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * Owns the Redis client and serves the lock addresses (see {@link LockEndpoints}) with
+ * {@link WaitQueues}. One instance per process: waiters for a key must share one queue to be served
+ * in order.
+ */
+public final class LockVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(LockVerticle.class.getName());
+  private static final long READY_PING_TIMEOUT_MS = 1000;
+
+  private final ServiceConfig config;
+  private final LockRequests requests;
+  private RedisMaster master;
+  private RedisLockStore store;
+  private WaitQueues queues;
+  private ReleaseSubscriber subscriber;
+  private LockEndpoints endpoints;
+
+  public LockVerticle(ServiceConfig config) {
+    this.config = config;
+    this.requests = new LockRequests(config.lock(), config.redis().defaultTtl());
+  }
+
+  /**
+   * While calls wait, Redis is PINGed at this period (at most 250 ms, at most half the command
+   * timeout), so that a waiter hears of an outage within about the command timeout.
+   */
+  static long probePeriodMs(long commandTimeoutMs) {
+    return Math.max(50, Math.min(250, commandTimeoutMs / 2));
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.register(vertx);
+    master = RedisMasters.create(vertx, config.redis());
+    store = new RedisLockStore(master, config.redis());
+    queues = new WaitQueues(store, Timers.of(vertx), probePeriodMs(config.redis().commandTimeout().toMillis()));
+    subscriber = new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
+    EventBus bus = vertx.eventBus();
+    endpoints = new LockEndpoints(bus);
+    return checkRedis().compose(ready -> {
+      subscriber.start();
+      return Future.all(List.of(
+        endpoints.serve(LockAddresses.LOCK, LockCommand.class, requests::lock, queues::lock, LockGrant::toJson),
+        endpoints.serve(LockAddresses.UNLOCK, UnlockCommand.class, requests::unlock,
+          (command, requestId) -> queues.unlock(command), Released::toJson),
+        endpoints.serve(LockAddresses.EXTEND, ExtendCommand.class, requests::extend,
+          (command, requestId) -> queues.extend(command), LockGrant::toJson),
+        endpoints.serve(LockAddresses.STATUS, StatusQuery.class, requests::status,
+          (query, requestId) -> queues.status(query), LockStatus::toJson),
+        bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
+        bus.consumer(LockAddresses.READY, message -> ready()
+          .onSuccess(message::reply).onFailure(error -> message.fail(503, error.getMessage()))).completion(),
+        bus.localConsumer(LockAddresses.READY_LOCAL, message -> ready()
+          .onSuccess(message::reply).onFailure(error -> message.fail(503, error.getMessage()))).completion()));
+    });
+  }
+
+  /** Answers waiters 503, lets calls already sent to Redis finish (bounded), then closes Redis. */
+  @Override
+  public Future<?> stop() {
+    queues.stop();
+    return endpoints.drained(config.redis().commandTimeout().toMillis())
+      .compose(v -> subscriber.close())
+      .eventually(master::close);
+  }
+
+  /**
+   * Wrong credentials are a configuration error worth failing start-up for; an unreachable Redis is
+   * not: the service starts unready and recovers when Redis comes.
+   */
+  private Future<Void> checkRedis() {
+    return store.loadScripts().recover(error -> {
+      if (RedisErrors.isAuthentication(error)) {
+        return Future.failedFuture(new IllegalStateException("Redis rejected our credentials ("
+          + (config.redis().sentinel().isPresent() ? "redis.sentinel.username/password or " : "")
+          + "redis.userName/redis.password): " + error.getMessage()));
+      }
+      LOG.log(System.Logger.Level.WARNING, "Redis (" + master.describe() + ") is not reachable yet: "
+        + error.getMessage() + "; starting unready, will keep trying");
+      return Future.succeededFuture();
+    });
+  }
+
+  private void cancel(JsonObject body) {
+    if (body != null && body.getValue("requestId") instanceof String requestId) {
+      queues.cancel(requestId);
+    }
+  }
+
+  private Future<JsonObject> ready() {
+    return store.ping(READY_PING_TIMEOUT_MS)
+      .map(v -> new JsonObject()
+        .put("redis", master.describe())
+        .put("releaseNotices", subscriber.isSubscribed())
+        .put("waiters", queues.waiting()));
+  }
+}

@@ -1,0 +1,276 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.LockCommand;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.Released;
+import io.isp.lock.api.StatusQuery;
+import io.isp.lock.api.UnlockCommand;
+import io.vertx.core.Future;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lock operations with blocking waits, on top of a {@link LockStore}, and the one place that
+ * decides their outcomes. Waiters queue per key in arrival order; the head is retried when a release
+ * notice arrives, when the holder's TTL runs out, or, if the unlock comes through this instance,
+ * gets the lock handed over inside the unlock's own store call. When the store is unavailable every
+ * waiter is answered at once. Runs on one event loop (or one test thread): no locking needed.
+ */
+final class WaitQueues {
+
+  /** Re-check period when the holder's key has no TTL (set by someone else): notices still wake us. */
+  static final long NO_TTL_RECHECK_MS = 1000;
+
+  private final LockStore store;
+  private final Timers timers;
+  private final LockKeyGenerator lockKeys = new LockKeyGenerator();
+  private final GrantReclaimer reclaimer;
+  private final long probePeriodMs;
+  private final Map<String, KeyQueue> queues = new HashMap<>();
+  /** Waiters that may be cancelled, by request id. */
+  private final Map<String, Waiter> cancellable = new HashMap<>();
+  private long probeTimer = -1;
+  private boolean probing;
+  private boolean stopping;
+
+  /**
+   * While calls wait, the store is probed every {@code probePeriodMs}: a waiter whose head makes no
+   * call (it waits for a notice or for the holder's TTL) still hears of an outage.
+   */
+  WaitQueues(LockStore store, Timers timers, long probePeriodMs) {
+    this.store = store;
+    this.timers = timers;
+    this.reclaimer = new GrantReclaimer(store, timers);
+    this.probePeriodMs = probePeriodMs;
+  }
+
+  /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
+  Future<LockGrant> lock(LockCommand command, String requestId) {
+    if (stopping) {
+      return Future.failedFuture(Outcomes.shuttingDown());
+    }
+    String lockKey = lockKeys.next();
+    if (command.waitMs() == 0) {
+      return watched(store.tryAcquire(command.key(), lockKey, command.ttlMs()))
+        .onFailure(error -> reclaimer.reclaim(command.key(), lockKey, command.ttlMs()))
+        .compose(attempt -> attempt.acquired()
+          ? Future.succeededFuture(new LockGrant(command.key(), lockKey, command.ttlMs(), attempt.fencingToken()))
+          : Future.failedFuture(Outcomes.lockHeld(command)));
+    }
+    Waiter waiter = new Waiter(command, lockKey, timers);
+    if (requestId != null) {
+      cancellable.put(requestId, waiter);
+      waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
+    }
+    KeyQueue queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue(key, timers));
+    queue.add(waiter);
+    if (queue.size() > 1 || queue.busy()) {
+      // the head already has its wake-up pending (a recheck timer, a release notice or a hand-over),
+      // or a call for this key is in flight: trying now would cost a store call per arrival and
+      // could not succeed ahead of the head
+      waiter.armDeadline(() -> giveUp(queue, waiter, Outcomes.lockHeld(command)));
+    } else {
+      pump(queue);
+    }
+    armProbe();
+    return waiter.future();
+  }
+
+  /** Releases the lock, handing it to this instance's next waiter in the same store call when there is one. */
+  Future<Released> unlock(UnlockCommand command) {
+    KeyQueue queue = queues.get(command.key());
+    Waiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
+    if (next == null) {
+      return watched(store.release(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
+    }
+    queue.beginCall();
+    return watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
+      .onComplete(outcome -> {
+        queue.endCall();
+        LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
+        if (result == LockStore.Outcome.HANDED_OVER) {
+          queue.remove(next);
+          granted(queue, next, outcome.result().fencingToken());
+        } else if (outcome.failed()) {
+          // the call may still run in the store and hand the lock to next, whose caller has been answered
+          reclaimer.reclaim(command.key(), next.lockKey(), next.ttlMs());
+          pump(queue);
+        } else if (queue.releasedMeanwhile() || result == LockStore.Outcome.NOT_HELD) {
+          pump(queue);
+        }
+      })
+      .compose(reply -> released(command.key(), reply));
+  }
+
+  Future<LockGrant> extend(ExtendCommand command) {
+    return watched(store.extend(command.key(), command.lockKey(), command.ttlMs())).compose(reply -> {
+      if (reply.outcome() != LockStore.Outcome.EXTENDED) {
+        return Future.failedFuture(refusal(command.key(), reply));
+      }
+      KeyQueue queue = queues.get(command.key());
+      if (queue != null && !queue.busy()) {
+        // our waiters planned to look again at the old expiry
+        queue.recheckIn(command.ttlMs(), () -> pump(queue));
+      }
+      return Future.succeededFuture(new LockGrant(command.key(), command.lockKey(), command.ttlMs(), reply.fencingToken()));
+    });
+  }
+
+  Future<LockStatus> status(StatusQuery query) {
+    return watched(store.status(query.key()));
+  }
+
+  /** Ends the wait of the request {@code requestId} if it waits here; a lock taken for it meanwhile is given back. */
+  void cancel(String requestId) {
+    Waiter waiter = cancellable.remove(requestId);
+    if (waiter != null) {
+      giveUp(queues.get(waiter.key()), waiter, Outcomes.cancelled());
+    }
+  }
+
+  /** A release notice for {@code key}, from this or any other instance. */
+  void released(String key) {
+    KeyQueue queue = queues.get(key);
+    if (queue != null && queue.noticeRelease()) {
+      pump(queue);
+    }
+  }
+
+  /** Notices may have been missed (while unsubscribed): let every head look again. */
+  void recheckAll() {
+    List.copyOf(queues.values()).forEach(this::pump);
+  }
+
+  /** Answers every waiter 503 and refuses new locks; used on shutdown. */
+  void stop() {
+    stopping = true;
+    timers.cancel(probeTimer);
+    reclaimer.stop();
+    failEveryWaiter(Outcomes.shuttingDown());
+  }
+
+  /** Calls blocked here now. */
+  int waiting() {
+    return queues.values().stream().mapToInt(KeyQueue::size).sum();
+  }
+
+  /** Keys with a queue (for tests: none once every waiter is answered). */
+  int queuedKeys() {
+    return queues.size();
+  }
+
+  private void pump(KeyQueue queue) {
+    if (queue.busy()) {
+      return;
+    }
+    Waiter head = queue.head();
+    if (head == null) {
+      drop(queue);
+      return;
+    }
+    queue.cancelRecheck();
+    queue.beginCall();
+    watched(store.tryAcquire(queue.key(), head.lockKey(), head.ttlMs())).onComplete(outcome -> {
+      queue.endCall();
+      if (outcome.failed()) {
+        queue.remove(head);
+        head.fail(outcome.cause());
+        reclaimer.reclaim(queue.key(), head.lockKey(), head.ttlMs());
+        pump(queue);
+      } else if (outcome.result().acquired()) {
+        queue.remove(head);
+        granted(queue, head, outcome.result().fencingToken());
+      } else if (queue.head() == null) {
+        drop(queue);
+      } else {
+        head.armDeadline(() -> giveUp(queue, head, Outcomes.lockHeld(head.command())));
+        if (queue.releasedMeanwhile()) {
+          pump(queue);
+        } else {
+          long holderTtl = outcome.result().holderTtlMs();
+          queue.recheckIn(holderTtl > 0 ? holderTtl : NO_TTL_RECHECK_MS, () -> pump(queue));
+        }
+      }
+    });
+  }
+
+  /** {@code waiter} now holds the lock in the store. */
+  private void granted(KeyQueue queue, Waiter waiter, long fencingToken) {
+    if (!waiter.grant(fencingToken)) {
+      // it gave up while the lock was being taken for it: give the lock straight back
+      reclaimer.reclaim(queue.key(), waiter.lockKey(), waiter.ttlMs()).onComplete(ignored -> pump(queue));
+    } else if (queue.head() == null) {
+      drop(queue);
+    } else {
+      queue.recheckIn(waiter.ttlMs(), () -> pump(queue));
+    }
+  }
+
+  /**
+   * Answers a waiter that stops waiting. If a call for it is in flight, that call's completion sees
+   * it settled and gives back any lock it took.
+   */
+  private void giveUp(KeyQueue queue, Waiter waiter, LockException why) {
+    waiter.fail(why);
+    if (queue != null) {
+      queue.remove(waiter);
+      if (queue.idle()) {
+        drop(queue);
+      }
+    }
+  }
+
+  private void drop(KeyQueue queue) {
+    queue.cancelRecheck();
+    queues.remove(queue.key(), queue);
+  }
+
+  /** Every failure of the store passes here first: one that says the store is unavailable is an outage. */
+  private <T> Future<T> watched(Future<T> call) {
+    return call.onFailure(error -> {
+      if (Outcomes.isOutage(error)) {
+        // no waiter here can be granted until the store is back: answer them now, not at their waitTimeout
+        failEveryWaiter((LockException) error);
+      }
+    });
+  }
+
+  private void failEveryWaiter(LockException why) {
+    queues.values().forEach(queue -> queue.failAll(why));
+    queues.clear();
+  }
+
+  private void armProbe() {
+    if (probeTimer < 0 && !stopping) {
+      probeTimer = timers.schedule(probePeriodMs, this::probe);
+    }
+  }
+
+  /** While calls wait, asks the store whether it answers, one probe at a time. */
+  private void probe() {
+    probeTimer = -1;
+    if (queues.isEmpty()) {
+      return;
+    }
+    armProbe();
+    if (!probing) {
+      probing = true;
+      watched(store.probe()).onComplete(done -> probing = false);
+    }
+  }
+
+  private static Future<Released> released(String key, LockStore.OwnerReply reply) {
+    return reply.outcome() == LockStore.Outcome.NOT_HELD || reply.outcome() == LockStore.Outcome.NOT_OWNER
+      ? Future.failedFuture(refusal(key, reply))
+      : Future.succeededFuture(Released.INSTANCE);
+  }
+
+  private static LockException refusal(String key, LockStore.OwnerReply reply) {
+    return reply.outcome() == LockStore.Outcome.NOT_HELD ? Outcomes.notHeld(key) : Outcomes.notOwner(key);
+  }
+}

@@ -1,0 +1,80 @@
+package io.isp.lock.http;
+
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.Released;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Function;
+
+/**
+ * How the HTTP verticle reaches a LockVerticle. When one runs in this JVM, the validated command
+ * goes to it by reference ({@link io.isp.lock.api.LocalCodec}) and the typed reply comes back: no
+ * JSON copy, no second validation, and this node's waiters share this node's queues. An edge node
+ * (no LockVerticle here) sends the documented JSON across the cluster.
+ */
+final class LockBus {
+
+  private final Vertx vertx;
+  private final boolean local;
+  private final long commandTimeoutMs;
+
+  LockBus(Vertx vertx, boolean localLockVerticle, long commandTimeoutMs) {
+    this.vertx = vertx;
+    this.local = localLockVerticle;
+    this.commandTimeoutMs = commandTimeoutMs;
+  }
+
+  /** Sends {@code command} and answers the reply body, or fails with the {@link LockException} to send the client. */
+  <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
+                                 long waitMs, String requestId) {
+    DeliveryOptions delivery = new DeliveryOptions()
+      // the LockVerticle answers within the wait plus a Redis call or two; past that it is gone
+      .setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000)
+      .setLocalOnly(local)
+      .addHeader(LockAddresses.REQUEST_ID_HEADER, requestId);
+    return vertx.eventBus().request(address, local ? command : commandJson.apply(command), delivery)
+      .map(LockBus::replyJson)
+      .recover(failure -> Future.failedFuture(toProblem(failure)));
+  }
+
+  /** Published to every node: ends the wait of {@code requestId} wherever it waits. */
+  void cancel(String requestId) {
+    vertx.eventBus().publish(LockAddresses.CANCEL, new JsonObject().put("requestId", requestId));
+  }
+
+  /** What a failed event-bus request means to an HTTP client. */
+  static LockException toProblem(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case NO_HANDLERS -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "no lock service is running");
+        case TIMEOUT -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "the lock service did not answer in time");
+        default -> LockException.fromReply(reply);
+      };
+    }
+    return failure instanceof LockException known ? known
+      : new LockException(ErrorCode.INTERNAL, "unexpected failure of the event-bus request: " + failure.getClass().getSimpleName());
+  }
+
+  private static JsonObject replyJson(Message<Object> reply) {
+    Object body = reply.body();
+    if (body instanceof LockGrant grant) {
+      return grant.toJson();
+    }
+    if (body instanceof LockStatus status) {
+      return status.toJson();
+    }
+    if (body instanceof Released released) {
+      return released.toJson();
+    }
+    return (JsonObject) body;
+  }
+}

@@ -1,0 +1,128 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A store whose every call waits until the test answers it: the test takes the next call with
+ * {@link #next} and completes it, so it decides exactly how calls and other events interleave.
+ */
+final class FakeLockStore implements LockStore {
+
+  enum Op { ACQUIRE, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE }
+
+  /** One call the scheduler made; answer it with one of the methods below. */
+  static final class Call {
+    final Op op;
+    final String key;
+    final String lockKey;
+    final String nextLockKey;
+    final long ttlMs;
+    private final Promise<Object> answer = Promise.promise();
+
+    Call(Op op, String key, String lockKey, String nextLockKey, long ttlMs) {
+      this.op = op;
+      this.key = key;
+      this.lockKey = lockKey;
+      this.nextLockKey = nextLockKey;
+      this.ttlMs = ttlMs;
+    }
+
+    void granted(long fencingToken) {
+      answer.complete(new Attempt(true, ttlMs, fencingToken));
+    }
+
+    void held(long holderTtlMs) {
+      answer.complete(new Attempt(false, holderTtlMs, 0));
+    }
+
+    void replied(Outcome outcome, Long fencingToken) {
+      answer.complete(new OwnerReply(outcome, fencingToken));
+    }
+
+    void answered() {
+      answer.complete(null);
+    }
+
+    /** Redis down, frozen past the command timeout, or unreachable. */
+    void unavailable() {
+      answer.fail(new LockException(ErrorCode.REDIS_UNAVAILABLE, "Redis did not answer in time"));
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> Future<T> future() {
+      return (Future<T>) answer.future();
+    }
+
+    @Override
+    public String toString() {
+      return op + "(" + key + ", " + lockKey + (nextLockKey == null ? "" : " -> " + nextLockKey) + ")";
+    }
+  }
+
+  private final Deque<Call> calls = new ArrayDeque<>();
+  boolean handsOver = true;
+
+  /** The oldest call not yet taken, which must be {@code op} on {@code key}. */
+  Call next(Op op, String key) {
+    Call call = calls.pollFirst();
+    assertThat(call).as("a %s call on %s", op, key).isNotNull();
+    assertThat(call.op).as("call %s", call).isEqualTo(op);
+    assertThat(call.key).as("call %s", call).isEqualTo(key);
+    return call;
+  }
+
+  /** Calls made and not yet taken by the test. */
+  int untaken() {
+    return calls.size();
+  }
+
+  private <T> Future<T> call(Op op, String key, String lockKey, String nextLockKey, long ttlMs) {
+    Call call = new Call(op, key, lockKey, nextLockKey, ttlMs);
+    calls.addLast(call);
+    return call.future();
+  }
+
+  @Override
+  public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
+    return call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<OwnerReply> release(String key, String lockKey) {
+    return call(Op.RELEASE, key, lockKey, null, 0);
+  }
+
+  @Override
+  public Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs) {
+    return call(Op.HAND_OVER, key, lockKey, nextLockKey, nextTtlMs);
+  }
+
+  @Override
+  public Future<OwnerReply> extend(String key, String lockKey, long ttlMs) {
+    return call(Op.EXTEND, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<LockStatus> status(String key) {
+    return call(Op.STATUS, key, null, null, 0);
+  }
+
+  @Override
+  public Future<Void> probe() {
+    return call(Op.PROBE, "", null, null, 0);
+  }
+
+  @Override
+  public boolean handsOver() {
+    return handsOver;
+  }
+}
