@@ -118,7 +118,7 @@ if $COMMITTED; then
 else
   log "building the service and the benchmark from the working tree (copied to $SRC)"
 fi
-(cd "$SRC" && ./mvnw -B -q package -DskipTests) >&2
+(cd "$SRC" && ./mvnw -B -q install -DskipTests) >&2  # install: bench/ compiles against it
 (cd "$SRC" && ./mvnw -B -q -f bench/pom.xml package) >&2
 SERVICE_JAR="$SRC/target/isp-lock-service.jar"
 BENCH_JAR="$SRC/bench/target/isp-lock-bench.jar"

@@ -1,5 +1,6 @@
 package io.isp.lock.bench;
 
+import io.isp.lock.api.LockAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,9 +15,6 @@ import io.vertx.core.json.JsonObject;
  */
 final class EventBusTransport implements Transport {
 
-  static final String LOCK = "isp-lock-service.lock";
-  static final String UNLOCK = "isp-lock-service.unlock";
-
   private final Vertx vertx;
   private final DeliveryOptions delivery;
 
@@ -27,12 +25,12 @@ final class EventBusTransport implements Transport {
 
   @Override
   public Future<Reply> lock(JsonObject body) {
-    return request(LOCK, body);
+    return request(LockAddresses.LOCK, body);
   }
 
   @Override
   public Future<Reply> unlock(JsonObject body) {
-    return request(UNLOCK, body);
+    return request(LockAddresses.UNLOCK, body);
   }
 
   private Future<Reply> request(String address, JsonObject body) {
