@@ -88,7 +88,8 @@ public final class LockRequests {
     }
     double seconds = number.doubleValue();
     double maxSeconds = max.toMillis() / 1000.0;
-    if (!Double.isFinite(seconds) || seconds < 0 || (!zeroAllowed && seconds == 0)) {
+    // a number too large for a double (1e400) reads as +Infinity: out of range, not negative
+    if (Double.isNaN(seconds) || seconds < 0 || (!zeroAllowed && seconds == 0)) {
       throw LockException.invalidField(field, zeroAllowed ? "must be >= 0" : "must be > 0");
     }
     if (seconds > maxSeconds) {

@@ -2,35 +2,48 @@ package io.isp.lock.client;
 
 import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockException;
-import io.isp.lock.support.ServiceUnderTest;
+import io.isp.lock.engine.LockVerticle;
+import io.isp.lock.support.TestConfigs;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
-import static io.isp.lock.support.ServiceUnderTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 @DisplayName("LockClient: the typed event-bus client for co-deployed verticles")
+@ExtendWith(VertxExtension.class)
 class LockClientTest {
 
-  private static ServiceUnderTest service;
-  private static LockClient locks;
+  private Vertx vertx;
+  private LockClient locks;
 
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject());
-    locks = LockClient.create(service.vertx());
+  /** The verticle under test's neighbour: a LockVerticle in the test's own Vert.x, as an application would deploy it. */
+  @BeforeEach
+  void deployLockVerticle(Vertx vertx, VertxTestContext test) {
+    this.vertx = vertx;
+    this.locks = LockClient.create(vertx);
+    vertx.deployVerticle(new LockVerticle(TestConfigs.lockNode())).onComplete(test.succeedingThenComplete());
   }
 
-  @AfterAll
-  static void stop() {
-    service.close();
+  /** Waits on the test thread (never an event loop) for {@code future}; its failure is thrown as it is. */
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
   }
 
   @Test
@@ -57,11 +70,14 @@ class LockClientTest {
 
   @Test
   @DisplayName("withLock runs the action holding the lock and unlocks after success")
-  void withLockSuccess() {
-    String result = await(locks.withLock("with", Duration.ofSeconds(30),
-      () -> locks.status("with").map(status -> status.locked() ? "ran locked" : "ran unlocked")));
-    assertThat(result).isEqualTo("ran locked");
-    assertThat(await(locks.status("with")).locked()).isFalse();
+  void withLockSuccess(VertxTestContext test) {
+    locks.withLock("with", Duration.ofSeconds(30),
+        () -> locks.status("with").map(status -> status.locked() ? "ran locked" : "ran unlocked"))
+      .compose(result -> locks.status("with").map(after -> result + ", then " + (after.locked() ? "still locked" : "unlocked")))
+      .onComplete(test.succeeding(outcome -> test.verify(() -> {
+        assertThat(outcome).isEqualTo("ran locked, then unlocked");
+        test.completeNow();
+      })));
   }
 
   @Test
@@ -84,7 +100,7 @@ class LockClientTest {
   @DisplayName("withLock reports a lock lost during the action instead of the action's value")
   void withLockLostLock() {
     LockException lost = catchThrowableOfType(LockException.class, () -> await(
-      locks.withLock("lost", Duration.ofMillis(100), () -> service.vertx().timer(400).map("too late"))));
+      locks.withLock("lost", Duration.ofMillis(100), () -> vertx.timer(400).map("too late"))));
     assertThat(lost.error()).isEqualTo(ErrorCode.NOT_HELD);
   }
 }

@@ -3,10 +3,9 @@ package io.isp.lock.engine;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +21,9 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("Extend and status")
 class ExtendAndStatusTest {
 
-  private static ServiceUnderTest service;
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis();
 
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   @DisplayName("the owner sets a new TTL and gets lockKey, fencingToken and ttl back")

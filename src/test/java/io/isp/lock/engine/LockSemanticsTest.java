@@ -3,10 +3,9 @@ package io.isp.lock.engine;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -18,18 +17,10 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("Lock and unlock semantics in Redis")
 class LockSemanticsTest {
 
-  private static ServiceUnderTest service;
-
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject()
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis(new JsonObject()
       .put("redis", new JsonObject().put("defaultTimeOut", "7s")));
-  }
 
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   @DisplayName("without ttl the lock gets redis.defaultTimeOut")

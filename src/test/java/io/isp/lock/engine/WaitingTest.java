@@ -1,14 +1,12 @@
 package io.isp.lock.engine;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,21 +21,11 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("Blocking lock: waits like sync.Mutex.Lock and is woken, in order, without polling")
 class WaitingTest {
 
-  private static RedisProcess redis;
-  private static ServiceUnderTest service;
-
-  @BeforeAll
-  static void start() {
-    // a Redis of our own, so that its command counters count only us
-    redis = RedisFixture.dedicated();
-    service = ServiceUnderTest.start(redis.host() + ":" + redis.port(), new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-    redis.close();
-  }
+  /** A Redis of our own, so that its command counters count only us. */
+  @RegisterExtension
+  static final RedisProcess redis = RedisProcess.fixture();
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject());
 
   @Test
   @DisplayName("a waiter gets the lock as soon as the holder unlocks, long before the TTL")
@@ -132,7 +120,7 @@ class WaitingTest {
   @DisplayName("a release through another instance wakes this instance's waiter (pub/sub notice)")
   void wokenAcrossInstances() throws Exception {
     JsonObject samePrefix = new JsonObject().put("redis", new JsonObject().put("prefix", service.config().redis().prefix()));
-    try (ServiceUnderTest other = ServiceUnderTest.start(redis.host() + ":" + redis.port(), samePrefix)) {
+    try (ServiceUnderTest other = ServiceUnderTest.start(redis.address(), samePrefix)) {
       String holder = other.lockKeyFor("across", 30);
       List<CompletableFuture<HttpResult>> waiters = new ArrayList<>();
       for (int i = 0; i < 10; i++) {

@@ -3,10 +3,9 @@ package io.isp.lock.http;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.isp.lock.support.ProblemAssert.assertProblem;
 import static io.isp.lock.support.ServiceUnderTest.API;
@@ -15,18 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("With http.tokens set, /api/ needs a known X-Application-Token; health never does")
 class AuthTest {
 
-  private static ServiceUnderTest service;
-
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject()
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis(new JsonObject()
       .put("http", new JsonObject().put("tokens", new JsonArray().add("alpha").add("beta"))));
-  }
 
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   void missingOrUnknownTokenIs401() {

@@ -7,10 +7,9 @@ import io.isp.lock.support.RawHttp;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,18 +29,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @DisplayName("A key is Unicode text: bytes and escapes that are not never alias another key")
 class KeyEncodingTest {
 
-  private static ServiceUnderTest service;
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   @DisplayName("a lone surrogate escape in the body is 400 invalid_json, and never locks the key '?'")

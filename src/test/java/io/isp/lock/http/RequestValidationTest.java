@@ -3,11 +3,11 @@ package io.isp.lock.http;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,18 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Bad input gets a 4xx problem naming the field, and changes no lock")
 class RequestValidationTest {
 
-  private static ServiceUnderTest service;
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis();
   private static String heldLockKey;
 
   @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject());
+  static void lockOneKey() {
     heldLockKey = service.lockKeyFor("held", 60);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
   }
 
   @AfterEach

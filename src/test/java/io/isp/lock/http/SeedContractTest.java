@@ -4,10 +4,9 @@ import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Base64;
 
@@ -17,18 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The original specification's two example calls work unchanged")
 class SeedContractTest {
 
-  private static ServiceUnderTest service;
-
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject()
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis(new JsonObject()
       .put("http", new JsonObject().put("tokens", new JsonArray().add("{{token}}"))));
-  }
 
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   @DisplayName("lock answers {\"lockKey\": 16 random bytes in base64}, unlock answers {} and frees the key")

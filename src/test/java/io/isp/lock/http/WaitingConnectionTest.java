@@ -2,10 +2,9 @@ package io.isp.lock.http;
 
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,17 +29,9 @@ class WaitingConnectionTest {
   /** Past HTTP/2's usual cap of 100 open streams per connection. */
   private static final int WAITERS = 150;
 
-  private static ServiceUnderTest service;
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis();
 
-  @BeforeAll
-  static void start() {
-    service = ServiceUnderTest.start(new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   @DisplayName("the wait ends at once, and the next unlock frees the key instead of handing it to the gone client")
@@ -53,21 +44,6 @@ class WaitingConnectionTest {
 
     assertThat(service.unlock("left", holder).status()).isEqualTo(200);
     assertThat(service.get(API + "/locks/left").json().getBoolean("locked")).isFalse();
-  }
-
-  @Test
-  @DisplayName("a lock granted as the client leaves is released, not left to its TTL")
-  void grantedAsTheClientLeaves() throws Exception {
-    // the holder's lock runs out 300 ms from now, so the grant and the disconnect race
-    service.lockKeyFor("race", 0.3);
-    try (Socket client = sendLock("race", 60)) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> service.waiters() == 1
-        || service.get(API + "/locks/race").json().getDouble("ttl", 0.0) > 1);
-    }
-    // whichever won, no lock with the waiter's 60 s TTL may remain
-    await().atMost(Duration.ofSeconds(3))
-      .until(() -> !service.get(API + "/locks/race").json().getBoolean("locked"));
-    assertThat(service.waiters()).isZero();
   }
 
   /** Sends a blocking lock request over a raw socket that the caller closes to disconnect. */

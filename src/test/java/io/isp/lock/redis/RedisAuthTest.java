@@ -3,10 +3,9 @@ package io.isp.lock.redis;
 import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -15,18 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Redis ACL user and password")
 class RedisAuthTest {
 
-  private static RedisProcess redis;
-
-  @BeforeAll
-  static void start() {
-    redis = RedisProcess.startWithConfig(List.of("user default off", "user locker on >s3cret ~* &* +@all"))
-      .withAuth("locker", "s3cret");
-  }
-
-  @AfterAll
-  static void stop() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final RedisProcess redis = RedisProcess.fixtureWithConfig(List.of("user default off", "user locker on >s3cret ~* &* +@all"))
+    .loggingInAs("locker", "s3cret");
 
   @Test
   @DisplayName("redis.userName + redis.password authenticate; locks work")

@@ -1,14 +1,12 @@
 package io.isp.lock.redis;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,24 +26,11 @@ class RedisFreezeTest {
   /** What a slow, shared 2-core machine may add to it: the outage probe's period, scheduling, GC. */
   private static final Duration MARGIN = Duration.ofMillis(1500);
 
-  private RedisProcess redis;
-  private ServiceUnderTest service;
-
-  @BeforeEach
-  void start() {
-    redis = RedisFixture.dedicated();
-    service = ServiceUnderTest.start(redis.host() + ":" + redis.port(),
-      new JsonObject().put("redis", new JsonObject().put("commandTimeout", COMMAND_TIMEOUT.toMillis() + "ms")));
-  }
-
-  @AfterEach
-  void stop() {
-    if (redis.isAlive()) {
-      redis.resume();
-    }
-    service.close();
-    redis.close();
-  }
+  /** Each test gets its own Redis to freeze, kill and restart, and a service on it. */
+  @RegisterExtension
+  final RedisProcess redis = RedisProcess.fixture();
+  @RegisterExtension
+  final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject().put("redis", new JsonObject().put("commandTimeout", COMMAND_TIMEOUT.toMillis() + "ms")));
 
   @Test
   @DisplayName("a hand-over that timed out and runs late in Redis does not leave the key to a waiter that has gone")

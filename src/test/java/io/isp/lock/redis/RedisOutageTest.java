@@ -1,14 +1,12 @@
 package io.isp.lock.redis;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,21 +20,11 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("Redis failures: fast 503 with Retry-After, readiness down, recovery without a restart")
 class RedisOutageTest {
 
-  private RedisProcess redis;
-  private ServiceUnderTest service;
-
-  @BeforeEach
-  void start() {
-    redis = RedisFixture.dedicated();
-    service = ServiceUnderTest.start(redis.host() + ":" + redis.port(),
-      new JsonObject().put("redis", new JsonObject().put("commandTimeout", "500ms")));
-  }
-
-  @AfterEach
-  void stop() {
-    service.close();
-    redis.close();
-  }
+  /** Each test gets its own Redis to freeze, kill and restart, and a service on it. */
+  @RegisterExtension
+  final RedisProcess redis = RedisProcess.fixture();
+  @RegisterExtension
+  final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject().put("redis", new JsonObject().put("commandTimeout", "500ms")));
 
   @Test
   @DisplayName("Redis killed: 503 at once, readiness 503; Redis back: locks work and readiness is 200")
@@ -82,7 +70,7 @@ class RedisOutageTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/health/ready").json()
       .getJsonArray("checks").getJsonObject(0).getJsonObject("data", new JsonObject()).getBoolean("releaseNotices", false));
 
-    try (ServiceUnderTest other = ServiceUnderTest.start(redis.host() + ":" + redis.port(), new JsonObject()
+    try (ServiceUnderTest other = ServiceUnderTest.start(redis.address(), new JsonObject()
       .put("redis", new JsonObject().put("prefix", service.config().redis().prefix())))) {
       String holder = other.lockKeyFor("notice", 60);
       CompletableFuture<HttpResult> waiter = service.waitFor("notice", 30, 20);

@@ -6,10 +6,9 @@ import io.isp.lock.support.SentinelCluster;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,32 +21,22 @@ import static org.awaitility.Awaitility.await;
 class SentinelModeTest {
 
   private static final String MASTER = "locks";
-  private static SentinelCluster cluster;
-  private static ServiceUnderTest service;
-
-  @BeforeAll
-  static void start() {
-    // the Sentinels and the master have different passwords: both must be used where they belong
-    cluster = SentinelCluster.start(MASTER, SentinelCluster.Options.defaults()
-      .masterPassword("master-secret").sentinelPassword("sentinel-secret"));
-    service = ServiceUnderTest.startWith(new JsonObject()
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
-      .put("redis", new JsonObject()
-        .put("password", "master-secret")
-        .put("db", 2)
-        .put("prefix", "sentinel-test")
-        .put("commandTimeout", "500ms")
-        .put("sentinel", new JsonObject()
-          .put("addresses", new JsonArray(cluster.sentinelAddresses()))
-          .put("masterName", MASTER)
-          .put("password", "sentinel-secret"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-    cluster.close();
-  }
+  /** The Sentinels and the master have different passwords: both must be used where they belong. */
+  @RegisterExtension
+  static final SentinelCluster cluster = SentinelCluster.fixture(MASTER, SentinelCluster.Options.defaults()
+    .masterPassword("master-secret").sentinelPassword("sentinel-secret"));
+  @RegisterExtension
+  static final ServiceUnderTest service = ServiceUnderTest.withConfig(() -> new JsonObject()
+    .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
+    .put("redis", new JsonObject()
+      .put("password", "master-secret")
+      .put("db", 2)
+      .put("prefix", "sentinel-test")
+      .put("commandTimeout", "500ms")
+      .put("sentinel", new JsonObject()
+        .put("addresses", new JsonArray(cluster.sentinelAddresses()))
+        .put("masterName", MASTER)
+        .put("password", "sentinel-secret"))));
 
   @Test
   @DisplayName("locks land on the master Sentinel names, in redis.db, and the service follows a failover")

@@ -47,11 +47,14 @@ class FixtureSmokeTest {
   }
 
   @Test
-  void sharedRedisIsReachable() {
+  void sharedRedisIsReachable() throws Exception {
     RedisEndpointInfo info = RedisFixture.shared();
     assertThat(RedisFixture.shared()).isSameAs(info);
-    assertThat(info.port()).isNotEqualTo(6379);
-    assertThat(info.server()).isEqualTo(info.host() + ":" + info.port());
+    assertThat(info.port()).as("never the machine's own Redis").isNotEqualTo(6379);
+    assertThat(Resp.call(info.port(), null, Duration.ofSeconds(5), "PING")).isEqualTo("PONG");
+    String key = "smoke-" + System.nanoTime();
+    assertThat(Resp.call(info.port(), null, Duration.ofSeconds(5), "SET", key, "v", "PX", "10000")).isEqualTo("OK");
+    assertThat(Resp.call(info.port(), null, Duration.ofSeconds(5), "GET", key)).isEqualTo("v");
   }
 
   @Test

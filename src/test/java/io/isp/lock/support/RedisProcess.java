@@ -8,15 +8,47 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One plain {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir. */
-public final class RedisProcess implements AutoCloseable {
+/**
+ * One plain {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir. As a
+ * {@link Fixture}, {@link #fixture} declares one that a test class (static field) or each test
+ * (instance field) gets started; {@link #start} starts one at once.
+ */
+public final class RedisProcess extends Fixture {
 
-  private final ServerProcess server;
-  private final Credentials auth;
+  private final List<String> configLines;
+  private final String[] extraArgs;
+  private ServerProcess server;
+  private Credentials auth;
+  /** Who cli()/call() log in as once started; null: the default user with any requirepass. */
+  private Credentials login;
 
-  private RedisProcess(ServerProcess server, Credentials auth) {
-    this.server = server;
+  private RedisProcess(List<String> configLines, String... extraArgs) {
+    this.configLines = List.copyOf(configLines);
+    this.extraArgs = extraArgs;
+  }
+
+  /** A view of a running server that logs in differently. */
+  private RedisProcess(RedisProcess running, Credentials auth) {
+    this(running.configLines, running.extraArgs);
+    this.server = running.server;
     this.auth = auth;
+    alreadyRunning();
+  }
+
+  /** A Redis to be started by JUnit, with extra command-line style args, e.g. {@code "--requirepass", "x"}. */
+  public static RedisProcess fixture(String... extraArgs) {
+    return new RedisProcess(List.of(), extraArgs);
+  }
+
+  /** A Redis to be started by JUnit, with extra redis.conf lines, e.g. {@code "user alice on >secret ~* &* +@all"}. */
+  public static RedisProcess fixtureWithConfig(List<String> configLines) {
+    return new RedisProcess(configLines);
+  }
+
+  /** Makes cli()/call() log in as {@code user} once this fixture starts. */
+  public RedisProcess loggingInAs(String user, String password) {
+    login = new Credentials(user, password);
+    return this;
   }
 
   /** Starts redis-server with extra command-line style args, e.g. {@code "--requirepass", "x"}. */
@@ -36,6 +68,11 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts a server from config lines plus extra args (args win, as on a real command line). */
   static RedisProcess launch(List<String> configLines, String... extraArgs) {
+    return new RedisProcess(configLines, extraArgs).started();
+  }
+
+  @Override
+  protected void open() {
     int port = FreePorts.next();
     Path dir = ServerProcess.newDir("redis-" + port + "-");
     List<String> config = new ArrayList<>(List.of(
@@ -52,13 +89,24 @@ public final class RedisProcess implements AutoCloseable {
     config.addAll(argsToConfig(extraArgs));
     // Everything lives in redis.conf rather than on the command line so that restart() picks up
     // what Sentinel's CONFIG REWRITE wrote there (e.g. a new replicaof after a failover).
-    ServerProcess server = ServerProcess.start(port, dir, "redis.conf", config);
-    return new RedisProcess(server, requirepass(config));
+    server = ServerProcess.start(port, dir, "redis.conf", config);
+    auth = login != null ? login : requirepass(config);
+  }
+
+  /** Kills the process (if running) and deletes its temp dir. */
+  @Override
+  protected void shut() {
+    server.close();
   }
 
   /** The same process, but cli()/call() log in as {@code user} (null for the default user). */
   public RedisProcess withAuth(String user, String password) {
-    return new RedisProcess(server, new Credentials(user, password));
+    return new RedisProcess(this, new Credentials(user, password));
+  }
+
+  /** {@code host:port}, as {@code redis.server} takes it. */
+  public String address() {
+    return host() + ":" + port();
   }
 
   /** Credentials cli()/call() use, or null; taken from {@code requirepass} unless withAuth was used. */
@@ -151,12 +199,6 @@ public final class RedisProcess implements AutoCloseable {
   /** Tail of this server's logs, for assertion messages. */
   public String diagnostics() {
     return server.diagnostics();
-  }
-
-  /** Kills the process (if running) and deletes its temp dir. */
-  @Override
-  public void close() {
-    server.close();
   }
 
   @Override

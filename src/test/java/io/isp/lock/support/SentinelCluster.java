@@ -8,8 +8,11 @@ import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** A master, one replica and three Sentinels (quorum 2), all real processes on 127.0.0.1. */
-public final class SentinelCluster implements AutoCloseable {
+/**
+ * A master, one replica and three Sentinels (quorum 2), all real processes on 127.0.0.1. As a
+ * {@link Fixture}, {@link #fixture} declares one for a test class or test; {@link #start} starts one now.
+ */
+public final class SentinelCluster extends Fixture {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -57,6 +60,11 @@ public final class SentinelCluster implements AutoCloseable {
     this.options = options;
   }
 
+  /** A cluster to be started by JUnit, with the given auth, once it could fail over. */
+  public static SentinelCluster fixture(String masterName, Options options) {
+    return new SentinelCluster(masterName, options);
+  }
+
   /** Starts an unauthenticated cluster and waits until it could fail over. */
   public static SentinelCluster start(String masterName) {
     return start(masterName, Options.defaults());
@@ -64,12 +72,15 @@ public final class SentinelCluster implements AutoCloseable {
 
   /** Starts a cluster with the given auth and waits until it could fail over. */
   public static SentinelCluster start(String masterName, Options options) {
-    SentinelCluster cluster = new SentinelCluster(masterName, options);
+    return new SentinelCluster(masterName, options).started();
+  }
+
+  @Override
+  protected void open() {
     try {
-      cluster.boot();
-      return cluster;
+      boot();
     } catch (RuntimeException e) {
-      cluster.close();
+      shut();
       throw e;
     }
   }
@@ -214,7 +225,7 @@ public final class SentinelCluster implements AutoCloseable {
 
   /** Stops every process and deletes their temp dirs. */
   @Override
-  public void close() {
+  protected void shut() {
     List<AutoCloseable> all = new ArrayList<>(sentinels); // Sentinels first: no failover mid-shutdown
     all.addAll(nodes);
     RuntimeException failure = null;

@@ -16,53 +16,89 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole service, deployed in a Vert.x of its own on a free port, and an HTTP client for it.
- * Each instance uses a fresh key prefix, so tests sharing a Redis never see each other's locks.
+ * Each instance uses a fresh key prefix, so tests sharing a Redis never see each other's locks. As a
+ * {@link Fixture} it is declared in one line ({@link #onSharedRedis}, {@link #on}); {@link #start}
+ * starts one at once.
  */
-public final class ServiceUnderTest implements AutoCloseable {
+public final class ServiceUnderTest extends Fixture {
 
   public static final String API = "/api/isp-lock-service";
 
-  private final Vertx vertx;
-  private final ServiceConfig config;
-  private final int port;
+  private final Supplier<JsonObject> configuration;
   // HTTP/1.1, all the service speaks: one connection per blocked call
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(5)).build();
+  private Vertx vertx;
+  private ServiceConfig config;
+  private int port;
 
-  private ServiceUnderTest(Vertx vertx, ServiceConfig config) {
-    this.vertx = vertx;
-    this.config = config;
-    this.port = config.http().port();
+  private ServiceUnderTest(Supplier<JsonObject> configuration) {
+    this.configuration = configuration;
   }
 
-  /** Starts against the shared Redis with {@code overrides} deep-merged over the test defaults. */
+  /** The service on the JVM's shared Redis, with the test defaults (a fresh prefix, a free port). */
+  public static ServiceUnderTest onSharedRedis() {
+    return onSharedRedis(new JsonObject());
+  }
+
+  /** The service on the JVM's shared Redis, {@code overrides} deep-merged over the test defaults. */
+  public static ServiceUnderTest onSharedRedis(JsonObject overrides) {
+    return new ServiceUnderTest(() -> defaults(RedisFixture.shared().server(), overrides));
+  }
+
+  /** The service on {@code redis}, a fixture declared before this one (its address is read when this starts). */
+  public static ServiceUnderTest on(RedisProcess redis, JsonObject overrides) {
+    return new ServiceUnderTest(() -> defaults(redis.address(), overrides));
+  }
+
+  /** The service with exactly this configuration JSON (no defaults added), made when it starts. */
+  public static ServiceUnderTest withConfig(Supplier<JsonObject> json) {
+    return new ServiceUnderTest(json);
+  }
+
+  /** Starts now against the shared Redis with {@code overrides} deep-merged over the test defaults. */
   public static ServiceUnderTest start(JsonObject overrides) {
-    return start(RedisFixture.shared().server(), overrides);
+    return onSharedRedis(overrides).started();
   }
 
   public static ServiceUnderTest start(String redisServer, JsonObject overrides) {
+    return new ServiceUnderTest(() -> defaults(redisServer, overrides)).started();
+  }
+
+  /** Starts now with exactly this configuration JSON (no defaults added). */
+  public static ServiceUnderTest startWith(JsonObject json) {
+    return withConfig(() -> json).started();
+  }
+
+  private static JsonObject defaults(String redisServer, JsonObject overrides) {
     JsonObject json = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
       .put("redis", new JsonObject().put("server", redisServer).put("prefix", "test-" + UUID.randomUUID()));
-    return startWith(json.mergeIn(overrides, true));
+    return json.mergeIn(overrides.copy(), true);
   }
 
-  /** Starts with exactly this configuration JSON (no defaults added but the port). */
-  public static ServiceUnderTest startWith(JsonObject json) {
-    ServiceConfig config = ConfigReader.read(json);
-    Vertx vertx = await(ServiceVertx.start(config));
+  @Override
+  protected void open() {
+    config = ConfigReader.read(configuration.get());
+    vertx = await(ServiceVertx.start(config));
     try {
       await(ServiceDeployment.deploy(vertx, config));
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
-    return new ServiceUnderTest(vertx, config);
+    port = config.http().port();
+  }
+
+  @Override
+  protected void shut() {
+    await(vertx.close());
   }
 
   /** Like {@link #startWith} but returns the deployment's failure instead of throwing. */
@@ -179,11 +215,6 @@ public final class ServiceUnderTest implements AutoCloseable {
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
       .until(() -> pending.isDone() || waiters() > before);
     return pending;
-  }
-
-  @Override
-  public void close() {
-    await(vertx.close());
   }
 
   private HttpRequest.Builder request(String path) {
