@@ -34,7 +34,8 @@ class RedisOutageTest {
     redis.kill();
     long start = System.nanoTime();
     HttpResult during = service.lock("during", 30);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    // "at once": a refused connection, not a hang (margin for a slow shared machine)
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertProblem(during, 503, "redis_unavailable");
     assertThat(during.header("Retry-After")).isEqualTo("1");
     assertThat(service.get("/health/ready").status()).isEqualTo(503);
