@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Loads configuration with vertx-config: the YAML file, then JVM system properties named by the
+ * Loads configuration with vertx-config: the YAML file ({@link YamlFile}), then JVM system properties named by the
  * dotted key ({@code -Dredis.server=h:p}), then environment variables named by the key with dots
  * turned into underscores, upper case ({@code REDIS_SERVER}). Later sources win.
  */
@@ -44,23 +44,30 @@ public final class ConfigLoader {
     if (!Files.isReadable(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist or is not readable"));
     }
+    return YamlFile.read(vertx, file)
+      .recover(e -> Future.failedFuture(new ConfigException("cannot read " + file + ": " + e.getMessage())))
+      .compose(yaml -> merge(vertx, yaml))
+      .map(ConfigLoader::foldEnvironment)
+      .map(ConfigReader::read);
+  }
+
+  /** The file's values, overridden by system properties, overridden by environment variables. */
+  private static Future<JsonObject> merge(Vertx vertx, JsonObject yaml) {
     JsonArray envNames = new JsonArray();
     KEYS.forEach(key -> envNames.add(envName(key)));
+    // raw-data: every value keeps its text (without it -Dredis.prefix=007 became the number 7)
     ConfigRetrieverOptions options = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
       .setScanPeriod(0)
-      .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml")
-        .setConfig(new JsonObject().put("path", file.toString())))
+      .addStore(new ConfigStoreOptions().setType("json").setConfig(yaml))
       .addStore(new ConfigStoreOptions().setType("sys")
-        .setConfig(new JsonObject().put("hierarchical", true)))
+        .setConfig(new JsonObject().put("hierarchical", true).put("raw-data", true)))
       .addStore(new ConfigStoreOptions().setType("env")
         .setConfig(new JsonObject().put("raw-data", true).put("keys", envNames)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
       .eventually(retriever::close)
-      .recover(e -> Future.failedFuture(new ConfigException("cannot read " + file + ": " + e.getMessage())))
-      .map(ConfigLoader::foldEnvironment)
-      .map(ConfigReader::read);
+      .recover(e -> Future.failedFuture(new ConfigException("cannot read the configuration: " + e.getMessage())));
   }
 
   /** Moves each {@code REDIS_SERVER}-style entry to its dotted place, overriding what is there. */

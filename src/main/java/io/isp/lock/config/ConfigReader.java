@@ -143,7 +143,23 @@ public final class ConfigReader {
     if (v instanceof JsonObject || v instanceof JsonArray) {
       throw new ConfigException(key + ": must be a string");
     }
+    if (v != null && !(v instanceof String)) {
+      throw notAString(key, v);
+    }
     return v == null || v.toString().isBlank() ? Optional.empty() : Optional.of(v.toString().trim());
+  }
+
+  /**
+   * YAML 1.1 reads some unquoted scalars as other types: {@code 0123} as the octal number 83,
+   * {@code off}/{@code yes} as booleans, {@code 2001-12-14} as a date. Their text is lost by then, so a
+   * string key refuses them rather than guess it.
+   */
+  static ConfigException notAString(String key, Object v) {
+    String what = v instanceof Boolean ? "the boolean " + v + " (YAML reads unquoted yes/no/on/off/true/false that way)"
+      : v instanceof Number ? "the number " + v + " (YAML reads unquoted 0123 as octal 83, 1e5 as 100000.0)"
+      : "a " + v.getClass().getSimpleName() + " " + v + " (YAML reads unquoted dates that way)";
+    return new ConfigException(key + ": must be a string, but the YAML file gives " + what
+      + "; quote the value in the YAML file, e.g. \"0123\" or \"off\"");
   }
 
   private String string(String key, String defaultValue) {
@@ -184,10 +200,18 @@ public final class ConfigReader {
     Object v = value(key);
     List<String> items = new ArrayList<>();
     if (v instanceof JsonArray array) {
-      array.forEach(item -> items.add(String.valueOf(item).trim()));
+      for (Object item : array) {
+        if (item != null && !(item instanceof String)) {
+          throw notAString(key, item);
+        }
+        items.add(String.valueOf(item).trim());
+      }
     } else if (v != null) {
       if (v instanceof JsonObject) {
         throw new ConfigException(key + ": must be a list");
+      }
+      if (!(v instanceof String)) {
+        throw notAString(key, v);
       }
       items.addAll(Arrays.asList(v.toString().split(",")));
     }

@@ -34,6 +34,9 @@ class ConfigLoaderTest {
   void stop() {
     System.clearProperty("http.port");
     System.clearProperty("redis.prefix");
+    System.clearProperty("redis.password");
+    System.clearProperty("redis.userName");
+    System.clearProperty("http.tokens");
     await(vertx.close());
   }
 
@@ -99,6 +102,53 @@ class ConfigLoaderTest {
     assertThat(config.http().port()).isEqualTo(8081);
     assertThat(config.redis().prefix()).isEqualTo("from-sysprop");
     assertThat(config.redis().server()).contains("a:1");
+  }
+
+  @Test
+  @DisplayName("system properties keep their text: 007, 0123 and 1e5 are strings, not numbers")
+  void systemPropertiesKeepTheirText(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: a:1\n");
+    System.setProperty("redis.prefix", "007");
+    System.setProperty("redis.password", "0123");
+    System.setProperty("redis.userName", "1e5");
+    System.setProperty("http.tokens", "0123,1e5");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.redis().prefix()).isEqualTo("007");
+    assertThat(config.redis().password()).isEqualTo("0123");
+    assertThat(config.redis().userName()).isEqualTo("1e5");
+    assertThat(config.http().tokens()).containsExactly("0123", "1e5");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @DisplayName("an unquoted YAML number or boolean where a string is expected is refused, naming the key")
+  @CsvSource(delimiter = '|', value = {
+    "redis:;  server: a:1;  prefix: 0123;|redis.prefix",
+    "redis:;  server: a:1;  password: 1e5;|redis.password",
+    "logLevel: off;redis:;  server: a:1;|logLevel",
+    "redis:;  server: a:1;  userName: yes;|redis.userName",
+    "http:;  tokens: [abc, 0123];redis:;  server: a:1;|http.tokens",
+    "http:;  tokens: 0123;redis:;  server: a:1;|http.tokens",
+    "cluster:;  members: [10:30];redis:;  server: a:1;|cluster.members",
+    "redis:;  sentinel:;    addresses: [yes];    masterName: m;|redis.sentinel.addresses"})
+  void unquotedYamlScalarsAreRefused(String yaml, String key, @TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), yaml.replace(";", "\n"));
+    assertThatThrownBy(() -> await(ConfigLoader.load(vertx, file)))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith(key + ":")
+      .hasMessageContaining("quote");
+  }
+
+  @Test
+  @DisplayName("quoted YAML values keep their text (logLevel \"off\", prefix \"007\"), and so do unquoted dates")
+  void quotedYamlValues(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "logLevel: \"off\"\nredis:\n  server: a:1\n  prefix: \"007\"\n"
+      + "  password: '0123'\n  userName: 2024-01-01\nhttp:\n  tokens: [\"0123\"]\n");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.redis().userName()).isEqualTo("2024-01-01");
+    assertThat(config.logLevel()).isEqualTo("off");
+    assertThat(config.redis().prefix()).isEqualTo("007");
+    assertThat(config.redis().password()).isEqualTo("0123");
+    assertThat(config.http().tokens()).containsExactly("0123");
   }
 
   @Test
