@@ -101,8 +101,28 @@ public final class ConfigReader {
     Duration replicaAckTimeout = positive("redis.replicaAckTimeout",
       duration("redis.replicaAckTimeout", Duration.ofMillis(500)));
     return new RedisConfig(server, string("redis.userName", ""), string("redis.password", ""), db,
-      string("redis.prefix", "isp-lock-service"), defaultTtl, commandTimeout, sentinel, maxPoolSize, maxPoolWaiting,
+      prefix(), defaultTtl, commandTimeout, sentinel, maxPoolSize, maxPoolWaiting,
       minReplicasToAck, replicaAckTimeout);
+  }
+
+  /**
+   * Two deployments sharing a Redis must not share a key: prefix P keeps its locks at {@code P::K} and
+   * its internal keys at {@code P:fence...}. A lock key's prefix is the text before its first
+   * {@code ::}, and only P itself contains {@code :fence} right after P, hence the three rules
+   * (README, "Redis layout").
+   */
+  private String prefix() {
+    Object v = value("redis.prefix");
+    if (v == null) {
+      return "isp-lock-service";
+    }
+    String prefix = optionalString("redis.prefix").orElse("");
+    if (prefix.isEmpty() || prefix.endsWith(":") || prefix.contains("::") || prefix.contains(":fence")) {
+      throw new ConfigException("redis.prefix: '" + v + "' is not allowed: a prefix must be non-empty, must not end"
+        + " with ':', must not contain '::' and must not contain ':fence', so that no Redis key of one deployment"
+        + " can equal a key of another");
+    }
+    return prefix;
   }
 
   private LockLimits lock() {

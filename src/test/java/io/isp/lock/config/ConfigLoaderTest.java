@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,6 +215,25 @@ class ConfigLoaderTest {
     }
     node.put(path[path.length - 1], value);
     assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class).hasMessageContaining(key);
+  }
+
+  @ParameterizedTest(name = "prefix ''{0}'' is accepted")
+  @ValueSource(strings = {"isp-lock-service", "team:locks", "a", "007", "a:b:c", "fenced", "x:fenc"})
+  void prefixesAccepted(String prefix) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("prefix", prefix));
+    assertThat(ConfigReader.read(json).redis().prefix()).isEqualTo(prefix);
+  }
+
+  @ParameterizedTest(name = "prefix ''{0}'' is refused")
+  @ValueSource(strings = {"P:", "a::b", "x:fence", "x:fencer", "", " ", "::", "a:", "x:fence:y", "a:::b"})
+  void prefixesRefused(String prefix) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("prefix", prefix));
+    assertThatThrownBy(() -> ConfigReader.read(json))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("redis.prefix:")
+      .hasMessageContaining("must not end with ':'")
+      .hasMessageContaining("'::'")
+      .hasMessageContaining("':fence'");
   }
 
   @Test
