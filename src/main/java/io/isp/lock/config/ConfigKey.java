@@ -31,7 +31,14 @@ public final class ConfigKey<T> {
   public static final ConfigKey<List<String>> HTTP_TOKENS = key("http.tokens", List.of(), ConfigValues::list);
   public static final ConfigKey<Duration> HTTP_SHUTDOWN_TIMEOUT =
     key("http.shutdownTimeout", Duration.ofSeconds(10), ConfigValues::duration);
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT =
+    key("http.idleTimeout", Duration.ofSeconds(30), ConfigValues::positiveDuration);
+  /** 0: derived from the file-descriptor limit ({@link HttpConfig#defaultMaxConnections}). */
+  public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS =
+    key("http.maxConnections", 0, ConfigValues.integer(0, Integer.MAX_VALUE));
 
+  /** A private redis-server for this process ({@code --dev}); redis.server and redis.sentinel are ignored. */
+  public static final ConfigKey<Boolean> REDIS_EMBEDDED = key("redis.embedded", false, ConfigValues::bool);
   public static final ConfigKey<Optional<String>> REDIS_SERVER =
     key("redis.server", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_USER_NAME = key("redis.userName", "", ConfigValues::string);

@@ -54,14 +54,22 @@ public final class ConfigReader {
   }
 
   private HttpConfig http() {
-    return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT));
+    int maxConnections = get(HTTP_MAX_CONNECTIONS);
+    return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT),
+      get(HTTP_IDLE_TIMEOUT),
+      maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
   }
 
-  /** Without the lock role a node never talks to Redis, so it needs no Redis address. */
+  /**
+   * Without the lock role a node never talks to Redis, so it needs no Redis address; with
+   * {@code redis.embedded} the process starts its own (io.isp.lock.dev.EmbeddedRedis), which replaces
+   * whatever redis.server and redis.sentinel say.
+   */
   private RedisConfig redis(boolean lockRole) {
+    boolean embedded = get(REDIS_EMBEDDED);
     Optional<String> server = get(REDIS_SERVER);
     List<String> sentinelAddresses = get(REDIS_SENTINEL_ADDRESSES);
-    if (lockRole && server.isPresent() == !sentinelAddresses.isEmpty()) {
+    if (lockRole && !embedded && server.isPresent() == !sentinelAddresses.isEmpty()) {
       throw new ConfigException("exactly one of redis.server and redis.sentinel (redis.sentinel.addresses) must be set"
         + (server.isPresent() ? ", but both are" : ", but neither is"));
     }
@@ -70,9 +78,10 @@ public final class ConfigReader {
     String sentinelPassword = get(REDIS_SENTINEL_PASSWORD);
     Optional<SentinelConfig> sentinel = Optional.empty();
     if (!sentinelAddresses.isEmpty()) {
-      sentinel = Optional.of(new SentinelConfig(sentinelAddresses, masterName.orElseThrow(() ->
-        new ConfigException("redis.sentinel.masterName: required when redis.sentinel.addresses is set")),
-        sentinelUser, sentinelPassword));
+      if (masterName.isEmpty() && !embedded) {
+        throw new ConfigException("redis.sentinel.masterName: required when redis.sentinel.addresses is set");
+      }
+      sentinel = Optional.of(new SentinelConfig(sentinelAddresses, masterName.orElse(""), sentinelUser, sentinelPassword));
     }
     int maxPoolSize = get(REDIS_MAX_POOL_SIZE);
     int maxPoolWaiting = get(REDIS_MAX_POOL_WAITING);
@@ -81,7 +90,7 @@ public final class ConfigReader {
     }
     return new RedisConfig(server, get(REDIS_USER_NAME), get(REDIS_PASSWORD), get(REDIS_DB), get(REDIS_PREFIX),
       get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
-      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT));
+      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded);
   }
 
   private LockLimits lock() {

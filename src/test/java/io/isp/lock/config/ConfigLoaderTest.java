@@ -56,6 +56,9 @@ class ConfigLoaderTest {
     assertThat(config.lock().maxWaitTimeout()).isEqualTo(Duration.ofSeconds(300));
     assertThat(config.lock().defaultWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.redis().minReplicasToAck()).isZero();
+    assertThat(config.redis().embedded()).isFalse();
+    assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().maxConnections()).isEqualTo(HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
     assertThat(config.cluster().enabled()).isFalse();
     assertThat(config.cluster().port()).isEqualTo(5701);
     assertThat(config.deploy()).isEqualTo(new DeployConfig(true, true,
@@ -75,6 +78,49 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
     json.put("deploy", new JsonObject().put("eventLoops", "many"));
     assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
+  }
+
+  @Test
+  @DisplayName("http.maxConnections: 0 is 3/4 of the file-descriptor limit less 64, at least 16; a number is taken as is")
+  void maxConnections() {
+    assertThat(HttpConfig.defaultMaxConnections(20_000)).isEqualTo(14_936);
+    assertThat(HttpConfig.defaultMaxConnections(1024)).isEqualTo(704);
+    assertThat(HttpConfig.defaultMaxConnections(100)).isEqualTo(16);
+    assertThat(HttpConfig.defaultMaxConnections(10_000)).isEqualTo(7_436);
+    assertThat(HttpConfig.defaultMaxConnections(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(HttpConfig.fileDescriptorLimit()).isPositive();
+
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"));
+    assertThat(ConfigReader.read(json).http().maxConnections())
+      .isEqualTo(HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
+    json.put("http", new JsonObject().put("maxConnections", "500"));
+    assertThat(ConfigReader.read(json).http().maxConnections()).isEqualTo(500);
+    json.put("http", new JsonObject().put("maxConnections", -1));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("http.maxConnections:");
+  }
+
+  @Test
+  @DisplayName("http.idleTimeout is a duration > 0")
+  void idleTimeout() {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"))
+      .put("http", new JsonObject().put("idleTimeout", "1m30s"));
+    assertThat(ConfigReader.read(json).http().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    json.put("http", new JsonObject().put("idleTimeout", "0s"));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("http.idleTimeout:");
+  }
+
+  @Test
+  @DisplayName("redis.embedded: true needs neither redis.server nor redis.sentinel, and takes both without complaint")
+  void embedded() {
+    JsonObject neither = new JsonObject().put("redis", new JsonObject().put("embedded", true));
+    assertThat(ConfigReader.read(neither).redis().embedded()).isTrue();
+    JsonObject both = new JsonObject().put("redis", new JsonObject().put("embedded", "true").put("server", "h:1")
+      .put("sentinel", new JsonObject().put("addresses", new JsonArray().add("s:26379")).put("masterName", "m")));
+    assertThat(ConfigReader.read(both).redis().embedded()).isTrue();
+    neither.getJsonObject("redis").put("embedded", false);
+    assertThatThrownBy(() -> ConfigReader.read(neither)).hasMessageContaining("redis.server");
   }
 
   @Test
