@@ -29,6 +29,14 @@ public final class ConfigLoader {
 
   /** Loads and validates; fails with a {@link ConfigException} naming the key at fault. */
   public static Future<ServiceConfig> load(Vertx vertx, Path file) {
+    return load(vertx, file, new JsonObject());
+  }
+
+  /**
+   * As {@link #load(Vertx, Path)}, with {@code overrides} (from the command line, e.g. {@code --dev})
+   * winning over every other source.
+   */
+  public static Future<ServiceConfig> load(Vertx vertx, Path file, JsonObject overrides) {
     if (!Files.isReadable(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist or is not readable"));
     }
@@ -36,6 +44,7 @@ public final class ConfigLoader {
       .recover(e -> Future.failedFuture(new ConfigException("cannot read " + file + ": " + e.getMessage())))
       .compose(yaml -> merge(vertx, yaml))
       .map(ConfigLoader::foldEnvironment)
+      .map(merged -> merged.mergeIn(overrides, true))
       .map(ConfigReader::read);
   }
 

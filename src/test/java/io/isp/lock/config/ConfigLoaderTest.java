@@ -199,6 +199,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("command-line overrides (--dev) win over system properties and the file")
+  void overridesWin(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  embedded: false\n  server: a:1\n");
+    System.setProperty("redis.embedded", "false");
+    try {
+      JsonObject dev = new JsonObject().put("redis", new JsonObject().put("embedded", true));
+      ServiceConfig config = await(ConfigLoader.load(vertx, file, dev));
+      assertThat(config.redis().embedded()).isTrue();
+      assertThat(config.redis().server()).contains("a:1");
+      assertThat(await(ConfigLoader.load(vertx, file)).redis().embedded()).isFalse();
+    } finally {
+      System.clearProperty("redis.embedded");
+    }
+  }
+
+  @Test
   @DisplayName("environment variables (dots to underscores, upper case) land on their dotted keys")
   void environmentNames() {
     JsonObject merged = new JsonObject()

@@ -35,6 +35,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** The processes this one started (e.g. the private redis-server of --dev), while they run. */
+  public java.util.stream.Stream<ProcessHandle> descendants() {
+    return process.descendants();
+  }
+
   /** Sends SIGTERM, as an orchestrator does. */
   public void terminate() {
     process.destroy();
