@@ -65,6 +65,8 @@ public final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // a killed JVM cannot stop its children (the private redis-server of --dev): kill them too
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
