@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * The service needs a real Redis (Lua scripts, pub/sub), so this is a child process: the
  * {@code redis-server} on PATH if there is one, else the binary that the embedded-redis jar ships for
  * this OS and architecture, extracted to a temp dir. It listens on 127.0.0.1 on a free port, keeps
- * nothing on disk, and is stopped by {@link #close()} (and by a JVM shutdown hook as a backstop).
+ * nothing on disk, and is stopped by {@link #close()} (and by a JVM shutdown hook as a backstop;
+ * a JVM killed with SIGKILL runs no hook and leaves it running).
  *
  * <p>For development only: locks live in this process's own Redis, so two processes never exclude
  * each other. {@link #start} blocks until the server is ready: call it before Vert.x starts, never on
