@@ -115,6 +115,7 @@ class MainProcessTest {
       int redisPort = Integer.parseInt(started.group(1));
       long redisPid = Long.parseLong(started.group(2));
       ProcessHandle redis = service.descendants().filter(p -> p.pid() == redisPid).findFirst().orElseThrow();
+      Path redisDir = Path.of("/proc/" + redisPid + "/cwd").toRealPath(); // its temp dir
 
       HttpResponse<String> lock = post(port, "/lock", "{\"key\": \"dev\", \"ttl\": 60}").join();
       assertThat(lock.statusCode()).as(lock.body()).isEqualTo(200);
@@ -128,6 +129,7 @@ class MainProcessTest {
       assertThat(service.awaitExit(20)).isEqualTo(0);
       await().atMost(Duration.ofSeconds(5)).until(() -> !redis.isAlive());
       assertThatThrownBy(() -> inlineCommand(redisPort, "PING")).isInstanceOf(IOException.class);
+      assertThat(redisDir).doesNotExist();
     }
   }
 

@@ -60,7 +60,10 @@ class EmbeddedRedisTest {
   void fromPath() throws Exception {
     try (EmbeddedRedis redis = EmbeddedRedis.start(System.getenv("PATH"))) {
       assertThat(redis.source()).endsWith("(on PATH)");
+      Path dir = redis.dir();
+      assertThat(dir).isDirectory();
       assertAnswersAndStops(redis);
+      assertThat(dir).doesNotExist();
     }
   }
 
