@@ -2,20 +2,27 @@ package io.isp.lock;
 
 import io.isp.lock.config.ConfigException;
 import io.isp.lock.config.ConfigLoader;
+import io.isp.lock.config.RedisConfig;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.dev.EmbeddedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar isp-lock-service.jar [--config FILE]}: loads and validates the configuration,
- * deploys the service, and on SIGTERM/SIGINT shuts down in order and exits 0.
+ * {@code java -jar isp-lock-service.jar [--config FILE] [--dev]}: loads and validates the
+ * configuration, deploys the service, and on SIGTERM/SIGINT shuts down in order and exits 0.
+ * {@code --dev} is {@code redis.embedded: true}: the service runs on a private Redis of its own.
  *
  * <p>Exit codes: 0 after a clean shutdown, 1 when start-up fails (e.g. Redis rejects the
  * credentials, the port is taken), 2 for a bad command line or configuration.
@@ -24,30 +31,40 @@ public final class Main {
 
   static final int EXIT_STARTUP_FAILED = 1;
   static final int EXIT_BAD_CONFIG = 2;
+  static final String USAGE = "usage: java -jar isp-lock-service.jar [--config FILE] [--dev]\n"
+    + "  --config FILE  the YAML configuration (default conf/config.yaml)\n"
+    + "  --dev          run on a private redis-server started for this process (redis.embedded: true);\n"
+    + "                 locks are local to this process: for development only";
   private static final String DEFAULT_CONFIG = "conf/config.yaml";
+
+  /** The command line: the config file, and {@code --dev}. */
+  record Arguments(Path configFile, boolean dev) {
+  }
 
   private Main() {
   }
 
   public static void main(String[] args) {
     Logging.init();
-    Path configFile = configFile(args);
-    ServiceConfig config = readConfig(configFile);
+    Arguments arguments = parse(args);
+    ServiceConfig config = readConfig(arguments);
     Logging.setLevel(config.logLevel());
     System.Logger log = System.getLogger(Main.class.getName());
-    ServiceVertx.start(config)
-      .compose(vertx -> ServiceDeployment.deploy(vertx, config)
-        .onSuccess(deployment -> onTermination(vertx, deployment, config)))
+    EmbeddedRedis embedded = config.redis().embedded() && config.deploy().lock() ? startEmbedded(config.redis(), log) : null;
+    ServiceConfig running = embedded == null ? config : config.withRedis(config.redis().usingEmbedded(embedded.hostPort()));
+    ServiceVertx.start(running)
+      .compose(vertx -> ServiceDeployment.deploy(vertx, running)
+        .onSuccess(deployment -> onTermination(vertx, deployment, running, embedded)))
       .onSuccess(deployment -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
-        + (config.deploy().http() ? "HTTP on " + config.http().host() + ":" + config.http().port() : "no HTTP")
-        + (config.deploy().lock() ? ", lock node" : ", edge node")
-        + (config.cluster().enabled() ? ", clustered at " + config.cluster().host() + ":" + config.cluster().port() : "")
-        + ", " + config.deploy().eventLoops() + " event loop(s) (config " + configFile + ")"))
+        + (running.deploy().http() ? "HTTP on " + running.http().host() + ":" + running.http().port() : "no HTTP")
+        + (running.deploy().lock() ? ", lock node" : ", edge node")
+        + (running.cluster().enabled() ? ", clustered at " + running.cluster().host() + ":" + running.cluster().port() : "")
+        + ", " + running.deploy().eventLoops() + " event loop(s) (config " + arguments.configFile() + ")"))
       .onFailure(error -> {
         if (error instanceof ConfigException) {
-          exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage());
+          exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage(), embedded);
         } else {
-          exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage());
+          exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage(), embedded);
         }
       });
   }
@@ -56,10 +73,13 @@ public final class Main {
    * Reads the configuration on a throwaway Vert.x, waiting for it on the main thread: the service's
    * own Vert.x is sized by it ({@code deploy.eventLoops}). Exits 2 when it is missing or invalid.
    */
-  private static ServiceConfig readConfig(Path file) {
+  private static ServiceConfig readConfig(Arguments arguments) {
+    JsonObject overrides = arguments.dev()
+      ? new JsonObject().put("redis", new JsonObject().put("embedded", true))
+      : new JsonObject();
     Vertx reader = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
-      return ConfigLoader.load(reader, file).toCompletionStage().toCompletableFuture().join();
+      return ConfigLoader.load(reader, arguments.configFile(), overrides).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
       System.err.println("configuration error: " + e.getCause().getMessage());
       System.exit(EXIT_BAD_CONFIG);
@@ -69,26 +89,61 @@ public final class Main {
     }
   }
 
-  private static Path configFile(String[] args) {
+  /**
+   * {@code redis.embedded}: starts the private Redis on the main thread, before the service's Vert.x
+   * exists (starting waits for the server, which must never happen on an event loop). Exits 1 if it
+   * cannot start.
+   */
+  private static EmbeddedRedis startEmbedded(RedisConfig redis, System.Logger log) {
+    EmbeddedRedis embedded;
+    try {
+      embedded = EmbeddedRedis.start();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("start-up failed: cannot start a private redis-server for redis.embedded / --dev: " + e.getMessage());
+      System.exit(EXIT_STARTUP_FAILED);
+      throw new IllegalStateException(e);
+    }
+    List<String> ignored = new ArrayList<>();
+    redis.server().ifPresent(server -> ignored.add("redis.server=" + server));
+    redis.sentinel().ifPresent(sentinel -> ignored.add("redis.sentinel.addresses=" + String.join(",", sentinel.addresses())));
+    if (!redis.userName().isEmpty()) {
+      ignored.add("redis.userName");
+    }
+    if (!redis.password().isEmpty()) {
+      ignored.add("redis.password");
+    }
+    log.log(System.Logger.Level.WARNING, "redis.embedded (--dev): running on a private redis-server at "
+      + embedded.hostPort() + " (pid " + embedded.pid() + ", " + embedded.source() + ", no persistence);"
+      + " locks are local to this process: for development only"
+      + (ignored.isEmpty() ? "" : "; ignoring " + String.join(", ", ignored)));
+    return embedded;
+  }
+
+  static Arguments parse(String[] args) {
     String file = DEFAULT_CONFIG;
+    boolean dev = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
         file = args[++i];
       } else if (args[i].startsWith("--config=")) {
         file = args[i].substring("--config=".length());
+      } else if (args[i].equals("--dev")) {
+        dev = true;
       } else {
-        System.err.println("usage: java -jar isp-lock-service.jar [--config FILE]   (unknown argument: " + args[i] + ")");
+        System.err.println(USAGE + "\n(unknown argument: " + args[i] + ")");
         System.exit(EXIT_BAD_CONFIG);
       }
     }
-    return Path.of(file);
+    return new Arguments(Path.of(file), dev);
   }
 
   /**
    * SIGTERM and SIGINT: stop accepting, answer waiters 503, let in-flight requests finish (bounded by
-   * http.shutdownTimeout), then exit 0. A JVM shutdown hook could not choose the exit code (143).
+   * http.shutdownTimeout), stop the private Redis if any, then exit 0. A JVM shutdown hook could not
+   * choose the exit code (143).
    */
-  private static void onTermination(Vertx vertx, ServiceDeployment deployment, ServiceConfig config) {
+  private static void onTermination(Vertx vertx, ServiceDeployment deployment, ServiceConfig config,
+                                    EmbeddedRedis embedded) {
     long boundMs = config.http().shutdownTimeout().toMillis() + config.redis().commandTimeout().toMillis() + 2000;
     Runnable shutdown = () -> {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMs);
@@ -96,6 +151,9 @@ public final class Main {
       boolean finished = awaitUntil(deployment.stop(), deadline) && awaitUntil(vertx.close(), deadline);
       if (!finished) {
         System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");
+      }
+      if (embedded != null) {
+        embedded.close();
       }
       System.exit(0);
     };
@@ -115,9 +173,17 @@ public final class Main {
     }
   }
 
-  /** Exits from a thread of its own: System.exit blocks, and must never run on an event loop. */
-  private static void exit(int code, String message) {
+  /**
+   * Exits from a thread of its own: System.exit blocks, and must never run on an event loop. The
+   * private Redis, if any, is stopped first.
+   */
+  private static void exit(int code, String message, EmbeddedRedis embedded) {
     System.err.println(message);
-    new Thread(() -> System.exit(code), "exit").start();
+    new Thread(() -> {
+      if (embedded != null) {
+        embedded.close();
+      }
+      System.exit(code);
+    }, "exit").start();
   }
 }

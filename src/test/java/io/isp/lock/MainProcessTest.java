@@ -9,17 +9,26 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @DisplayName("The process: command line, environment overrides, exit codes, SIGTERM")
@@ -42,7 +51,7 @@ class MainProcessTest {
   void unknownArgument() {
     try (ServiceProcess service = ServiceProcess.start(Map.of(), "--frobnicate")) {
       assertThat(service.awaitExit(30)).isEqualTo(2);
-      assertThat(service.output()).contains("usage");
+      assertThat(service.output()).contains("usage").contains("--config FILE").contains("--dev");
     }
   }
 
@@ -83,6 +92,56 @@ class MainProcessTest {
     }
   }
 
+  @Test
+  @DisplayName("--dev: a private redis-server replaces redis.server; lock and unlock work; SIGTERM stops it and exits 0")
+  void devMode(@TempDir Path dir) throws Exception {
+    int port = FreePorts.next();
+    // with redis.server from the environment, both would be a configuration error without --dev
+    Path config = Files.writeString(dir.resolve("c.yaml"),
+      "redis:\n  sentinel:\n    addresses: [\"127.0.0.1:2\"]\n    masterName: m\n");
+    try (ServiceProcess service = ServiceProcess.start(Map.of(
+      "REDIS_SERVER", "127.0.0.1:1", // nothing listens there: --dev must ignore it
+      "REDIS_PREFIX", "007",         // the environment keeps the text: 007, not 7
+      "HTTP_PORT", Integer.toString(port),
+      "HTTP_HOST", "127.0.0.1"), "--dev", "--config", config.toString())) {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> get(port, "/health/ready").statusCode() == 200);
+      List<String> warnings = service.output().lines().filter(line -> line.contains("local to this process")).toList();
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0)).contains("WARN").contains("development only").contains("redis.server=127.0.0.1:1")
+        .contains("redis.sentinel.addresses=127.0.0.1:2");
+      Matcher started = Pattern.compile("at 127\\.0\\.0\\.1:(\\d+) \\(pid (\\d+)").matcher(warnings.get(0));
+      assertThat(started.find()).as(warnings.get(0)).isTrue();
+      int redisPort = Integer.parseInt(started.group(1));
+      long redisPid = Long.parseLong(started.group(2));
+      ProcessHandle redis = service.descendants().filter(p -> p.pid() == redisPid).findFirst().orElseThrow();
+      Path redisDir = Path.of("/proc/" + redisPid + "/cwd").toRealPath(); // its temp dir
+
+      HttpResponse<String> lock = post(port, "/lock", "{\"key\": \"dev\", \"ttl\": 60}").join();
+      assertThat(lock.statusCode()).as(lock.body()).isEqualTo(200);
+      assertThat(inlineCommand(redisPort, "EXISTS 007::dev")).isEqualTo(":1");
+
+      String lockKey = new JsonObject(lock.body()).getString("lockKey");
+      HttpResponse<String> unlock = post(port, "/unlock", new JsonObject().put("key", "dev").put("lockKey", lockKey).encode()).join();
+      assertThat(unlock.statusCode()).as(unlock.body()).isEqualTo(200);
+
+      service.terminate();
+      assertThat(service.awaitExit(20)).isEqualTo(0);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !redis.isAlive());
+      assertThatThrownBy(() -> inlineCommand(redisPort, "PING")).isInstanceOf(IOException.class);
+      assertThat(redisDir).doesNotExist();
+    }
+  }
+
+  /** One inline Redis command over a plain socket; the first line of the reply. */
+  private static String inlineCommand(int port, String command) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+  }
+
   private int waiters(int port) throws Exception {
     return new JsonObject(get(port, "/health/ready").body()).getJsonArray("checks").getJsonObject(0)
       .getJsonObject("data").getInteger("waiters");
@@ -94,7 +153,11 @@ class MainProcessTest {
   }
 
   private CompletableFuture<HttpResponse<String>> post(int port, String body) {
-    return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/isp-lock-service/lock"))
+    return post(port, "/lock", body);
+  }
+
+  private CompletableFuture<HttpResponse<String>> post(int port, String operation, String body) {
+    return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/isp-lock-service" + operation))
       .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
       HttpResponse.BodyHandlers.ofString());
   }

@@ -10,27 +10,15 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * Loads configuration with vertx-config: the YAML file, then JVM system properties named by the
+ * Loads configuration with vertx-config: the YAML file ({@link YamlFile}), then JVM system properties named by the
  * dotted key ({@code -Dredis.server=h:p}), then environment variables named by the key with dots
- * turned into underscores, upper case ({@code REDIS_SERVER}). Later sources win.
+ * turned into underscores, upper case ({@code REDIS_SERVER}). Later sources win. The keys are those
+ * declared in {@link ConfigKey}.
  */
 public final class ConfigLoader {
-
-  /** Every key a user can set; the environment variable for each is derived from it. */
-  public static final List<String> KEYS = List.of(
-    "logLevel",
-    "http.host", "http.port", "http.tokens", "http.shutdownTimeout",
-    "redis.server", "redis.userName", "redis.password", "redis.db", "redis.prefix",
-    "redis.defaultTimeOut", "redis.commandTimeout", "redis.maxPoolSize", "redis.maxPoolWaiting",
-    "redis.minReplicasToAck", "redis.replicaAckTimeout",
-    "redis.sentinel.addresses", "redis.sentinel.masterName", "redis.sentinel.username", "redis.sentinel.password",
-    "lock.maxKeyLength", "lock.maxTtl", "lock.maxWaitTimeout", "lock.defaultWaitTimeout",
-    "cluster.enabled", "cluster.host", "cluster.port", "cluster.members", "cluster.configFile",
-    "deploy.http", "deploy.lock", "deploy.eventLoops");
 
   private ConfigLoader() {
   }
@@ -41,36 +29,52 @@ public final class ConfigLoader {
 
   /** Loads and validates; fails with a {@link ConfigException} naming the key at fault. */
   public static Future<ServiceConfig> load(Vertx vertx, Path file) {
+    return load(vertx, file, new JsonObject());
+  }
+
+  /**
+   * As {@link #load(Vertx, Path)}, with {@code overrides} (from the command line, e.g. {@code --dev})
+   * winning over every other source.
+   */
+  public static Future<ServiceConfig> load(Vertx vertx, Path file, JsonObject overrides) {
     if (!Files.isReadable(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist or is not readable"));
     }
+    return YamlFile.read(vertx, file)
+      .recover(e -> Future.failedFuture(new ConfigException("cannot read " + file + ": " + e.getMessage())))
+      .compose(yaml -> merge(vertx, yaml))
+      .map(ConfigLoader::foldEnvironment)
+      .map(merged -> merged.mergeIn(overrides, true))
+      .map(ConfigReader::read);
+  }
+
+  /** The file's values, overridden by system properties, overridden by environment variables. */
+  private static Future<JsonObject> merge(Vertx vertx, JsonObject yaml) {
     JsonArray envNames = new JsonArray();
-    KEYS.forEach(key -> envNames.add(envName(key)));
+    ConfigKey.all().forEach(key -> envNames.add(envName(key.name())));
+    // raw-data: every value keeps its text (without it -Dredis.prefix=007 became the number 7)
     ConfigRetrieverOptions options = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
       .setScanPeriod(0)
-      .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml")
-        .setConfig(new JsonObject().put("path", file.toString())))
+      .addStore(new ConfigStoreOptions().setType("json").setConfig(yaml))
       .addStore(new ConfigStoreOptions().setType("sys")
-        .setConfig(new JsonObject().put("hierarchical", true)))
+        .setConfig(new JsonObject().put("hierarchical", true).put("raw-data", true)))
       .addStore(new ConfigStoreOptions().setType("env")
         .setConfig(new JsonObject().put("raw-data", true).put("keys", envNames)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
       .eventually(retriever::close)
-      .recover(e -> Future.failedFuture(new ConfigException("cannot read " + file + ": " + e.getMessage())))
-      .map(ConfigLoader::foldEnvironment)
-      .map(ConfigReader::read);
+      .recover(e -> Future.failedFuture(new ConfigException("cannot read the configuration: " + e.getMessage())));
   }
 
   /** Moves each {@code REDIS_SERVER}-style entry to its dotted place, overriding what is there. */
   static JsonObject foldEnvironment(JsonObject merged) {
-    for (String key : KEYS) {
-      Object value = merged.remove(envName(key));
+    for (ConfigKey<?> key : ConfigKey.all()) {
+      Object value = merged.remove(envName(key.name()));
       if (value == null) {
         continue;
       }
-      String[] path = key.split("\\.");
+      String[] path = key.name().split("\\.");
       JsonObject node = merged;
       for (int i = 0; i < path.length - 1; i++) {
         if (!(node.getValue(path[i]) instanceof JsonObject)) {

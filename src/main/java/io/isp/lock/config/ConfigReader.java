@@ -1,198 +1,104 @@
 package io.isp.lock.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.isp.lock.config.ConfigKey.*;
+
 /**
- * Turns the merged configuration JSON into a validated {@link ServiceConfig}. Values may arrive as
- * YAML types or as strings (from environment variables and system properties), so every reader
- * accepts both. Every failure names the dotted key.
+ * Turns the merged configuration JSON into a validated {@link ServiceConfig}. Each key is declared,
+ * with its default and the checks on its own value, in {@link ConfigKey}; this class reads them and
+ * checks how they go together. Every failure names the dotted key.
  */
 public final class ConfigReader {
 
-  static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "warning", "error", "off");
+  private final ConfigValues values;
 
-  private final JsonObject root;
-
-  private ConfigReader(JsonObject root) {
-    this.root = root;
+  private ConfigReader(ConfigValues values) {
+    this.values = values;
   }
 
   public static ServiceConfig read(JsonObject json) {
-    return new ConfigReader(json).serviceConfig();
+    return new ConfigReader(new ConfigValues(json)).serviceConfig();
+  }
+
+  /** The keys that reading {@code json} looked at: a test checks that no declared key is left unread. */
+  static Set<ConfigKey<?>> keysRead(JsonObject json) {
+    ConfigValues values = new ConfigValues(json);
+    new ConfigReader(values).serviceConfig();
+    return values.keysRead();
+  }
+
+  private <T> T get(ConfigKey<T> key) {
+    return values.get(key);
   }
 
   private ServiceConfig serviceConfig() {
-    String logLevel = string("logLevel", "info").toLowerCase();
-    if (!LOG_LEVELS.contains(logLevel)) {
-      throw new ConfigException("logLevel: '" + logLevel + "' is not one of " + LOG_LEVELS);
-    }
-    int eventLoops = integer("deploy.eventLoops", 0);
-    if (eventLoops < 0 || eventLoops > 1024) {
-      throw new ConfigException("deploy.eventLoops: must be 0 (one per two cores) to 1024, got " + eventLoops);
-    }
-    DeployConfig deploy = new DeployConfig(bool("deploy.http", true), bool("deploy.lock", true),
+    int eventLoops = get(DEPLOY_EVENT_LOOPS);
+    DeployConfig deploy = new DeployConfig(get(DEPLOY_HTTP), get(DEPLOY_LOCK),
       eventLoops > 0 ? eventLoops : DeployConfig.defaultEventLoops(Runtime.getRuntime().availableProcessors()));
     if (!deploy.http() && !deploy.lock()) {
       throw new ConfigException("deploy.http and deploy.lock are both false: this node would do nothing");
     }
-    ClusterConfig cluster = cluster();
+    ClusterConfig cluster = new ClusterConfig(get(CLUSTER_ENABLED), get(CLUSTER_HOST), get(CLUSTER_PORT),
+      get(CLUSTER_MEMBERS), Path.of(get(CLUSTER_CONFIG_FILE)));
     if (!cluster.enabled() && !deploy.lock()) {
       throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
     }
-    return new ServiceConfig(logLevel, http(), redis(deploy.lock()), lock(), cluster, deploy);
-  }
-
-  private ClusterConfig cluster() {
-    int port = integer("cluster.port", 5701);
-    if (port < 1 || port > 65535) {
-      throw new ConfigException("cluster.port: must be 1..65535, got " + port);
-    }
-    return new ClusterConfig(bool("cluster.enabled", false), string("cluster.host", "127.0.0.1"), port,
-      list("cluster.members"), java.nio.file.Path.of(string("cluster.configFile", "conf/hazelcast.xml")));
+    return new ServiceConfig(get(LOG_LEVEL), http(), redis(deploy.lock()), lock(), cluster, deploy);
   }
 
   private HttpConfig http() {
-    int port = integer("http.port", 8080);
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("http.port: must be 0..65535, got " + port);
-    }
-    return new HttpConfig(string("http.host", "0.0.0.0"), port, list("http.tokens"),
-      duration("http.shutdownTimeout", Duration.ofSeconds(10)));
+    int maxConnections = get(HTTP_MAX_CONNECTIONS);
+    return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT),
+      get(HTTP_IDLE_TIMEOUT),
+      maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
   }
 
-  /** Without the lock role a node never talks to Redis, so it needs no Redis address. */
+  /**
+   * Without the lock role a node never talks to Redis, so it needs no Redis address; with
+   * {@code redis.embedded} the process starts its own (io.isp.lock.dev.EmbeddedRedis), which replaces
+   * whatever redis.server and redis.sentinel say.
+   */
   private RedisConfig redis(boolean lockRole) {
-    Optional<String> server = optionalString("redis.server");
-    List<String> sentinelAddresses = list("redis.sentinel.addresses");
-    if (lockRole && server.isPresent() == !sentinelAddresses.isEmpty()) {
+    boolean embedded = get(REDIS_EMBEDDED);
+    Optional<String> server = get(REDIS_SERVER);
+    List<String> sentinelAddresses = get(REDIS_SENTINEL_ADDRESSES);
+    if (lockRole && !embedded && server.isPresent() == !sentinelAddresses.isEmpty()) {
       throw new ConfigException("exactly one of redis.server and redis.sentinel (redis.sentinel.addresses) must be set"
         + (server.isPresent() ? ", but both are" : ", but neither is"));
     }
+    Optional<String> masterName = get(REDIS_SENTINEL_MASTER_NAME);
+    String sentinelUser = get(REDIS_SENTINEL_USERNAME);
+    String sentinelPassword = get(REDIS_SENTINEL_PASSWORD);
     Optional<SentinelConfig> sentinel = Optional.empty();
     if (!sentinelAddresses.isEmpty()) {
-      String masterName = optionalString("redis.sentinel.masterName")
-        .orElseThrow(() -> new ConfigException("redis.sentinel.masterName: required when redis.sentinel.addresses is set"));
-      sentinel = Optional.of(new SentinelConfig(sentinelAddresses, masterName,
-        string("redis.sentinel.username", ""), string("redis.sentinel.password", "")));
+      if (masterName.isEmpty() && !embedded) {
+        throw new ConfigException("redis.sentinel.masterName: required when redis.sentinel.addresses is set");
+      }
+      sentinel = Optional.of(new SentinelConfig(sentinelAddresses, masterName.orElse(""), sentinelUser, sentinelPassword));
     }
-    int db = integer("redis.db", 0);
-    if (db < 0) {
-      throw new ConfigException("redis.db: must be >= 0, got " + db);
-    }
-    Duration defaultTtl = positive("redis.defaultTimeOut", duration("redis.defaultTimeOut", Duration.ofSeconds(30)));
-    Duration commandTimeout = positive("redis.commandTimeout", duration("redis.commandTimeout", Duration.ofSeconds(2)));
-    int maxPoolSize = integer("redis.maxPoolSize", 16);
-    int maxPoolWaiting = integer("redis.maxPoolWaiting", 4096);
-    if (maxPoolSize < 1 || maxPoolWaiting < maxPoolSize) {
+    int maxPoolSize = get(REDIS_MAX_POOL_SIZE);
+    int maxPoolWaiting = get(REDIS_MAX_POOL_WAITING);
+    if (maxPoolWaiting < maxPoolSize) {
       throw new ConfigException("redis.maxPoolSize must be >= 1 and redis.maxPoolWaiting >= redis.maxPoolSize");
     }
-    int minReplicasToAck = integer("redis.minReplicasToAck", 0);
-    if (minReplicasToAck < 0) {
-      throw new ConfigException("redis.minReplicasToAck: must be >= 0, got " + minReplicasToAck);
-    }
-    Duration replicaAckTimeout = positive("redis.replicaAckTimeout",
-      duration("redis.replicaAckTimeout", Duration.ofMillis(500)));
-    return new RedisConfig(server, string("redis.userName", ""), string("redis.password", ""), db,
-      string("redis.prefix", "isp-lock-service"), defaultTtl, commandTimeout, sentinel, maxPoolSize, maxPoolWaiting,
-      minReplicasToAck, replicaAckTimeout);
+    return new RedisConfig(server, get(REDIS_USER_NAME), get(REDIS_PASSWORD), get(REDIS_DB), get(REDIS_PREFIX),
+      get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
+      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded);
   }
 
   private LockLimits lock() {
-    int maxKeyLength = integer("lock.maxKeyLength", 1024);
-    if (maxKeyLength < 1) {
-      throw new ConfigException("lock.maxKeyLength: must be >= 1, got " + maxKeyLength);
-    }
-    Duration maxTtl = positive("lock.maxTtl", duration("lock.maxTtl", Duration.ofSeconds(86400)));
-    Duration maxWait = duration("lock.maxWaitTimeout", Duration.ofSeconds(300));
-    Duration defaultWait = duration("lock.defaultWaitTimeout", Duration.ofSeconds(5));
+    Duration maxWait = get(LOCK_MAX_WAIT_TIMEOUT);
+    Duration defaultWait = get(LOCK_DEFAULT_WAIT_TIMEOUT);
     if (defaultWait.compareTo(maxWait) > 0) {
       throw new ConfigException("lock.defaultWaitTimeout: must not exceed lock.maxWaitTimeout");
     }
-    return new LockLimits(maxKeyLength, maxTtl, maxWait, defaultWait);
-  }
-
-  private static Duration positive(String key, Duration value) {
-    if (value.isZero()) {
-      throw new ConfigException(key + ": must be greater than zero");
-    }
-    return value;
-  }
-
-  /** The value at a dotted path, or null. A JSON null and an absent key read the same. */
-  private Object value(String dottedKey) {
-    Object node = root;
-    for (String part : dottedKey.split("\\.")) {
-      if (!(node instanceof JsonObject object)) {
-        return null;
-      }
-      node = object.getValue(part);
-    }
-    return node;
-  }
-
-  private Optional<String> optionalString(String key) {
-    Object v = value(key);
-    if (v instanceof JsonObject || v instanceof JsonArray) {
-      throw new ConfigException(key + ": must be a string");
-    }
-    return v == null || v.toString().isBlank() ? Optional.empty() : Optional.of(v.toString().trim());
-  }
-
-  private String string(String key, String defaultValue) {
-    return optionalString(key).orElse(defaultValue);
-  }
-
-  private boolean bool(String key, boolean defaultValue) {
-    Object v = value(key);
-    if (v == null || v.toString().isBlank()) {
-      return defaultValue;
-    }
-    return switch (v.toString().trim().toLowerCase()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(key + ": '" + v + "' is not true or false");
-    };
-  }
-
-  private int integer(String key, int defaultValue) {
-    Object v = value(key);
-    if (v == null || v.toString().isBlank()) {
-      return defaultValue;
-    }
-    try {
-      return v instanceof Number n && n.doubleValue() == n.intValue() ? n.intValue() : Integer.parseInt(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + ": '" + v + "' is not an integer");
-    }
-  }
-
-  private Duration duration(String key, Duration defaultValue) {
-    Object v = value(key);
-    return v == null || v.toString().isBlank() ? defaultValue : Durations.parse(key, v);
-  }
-
-  /** A YAML list, or a comma-separated string (environment variables, system properties). */
-  private List<String> list(String key) {
-    Object v = value(key);
-    List<String> items = new ArrayList<>();
-    if (v instanceof JsonArray array) {
-      array.forEach(item -> items.add(String.valueOf(item).trim()));
-    } else if (v != null) {
-      if (v instanceof JsonObject) {
-        throw new ConfigException(key + ": must be a list");
-      }
-      items.addAll(Arrays.asList(v.toString().split(",")));
-    }
-    items.replaceAll(String::trim);
-    items.removeIf(String::isEmpty);
-    return items;
+    return new LockLimits(get(LOCK_MAX_KEY_LENGTH), get(LOCK_MAX_TTL), maxWait, defaultWait);
   }
 }

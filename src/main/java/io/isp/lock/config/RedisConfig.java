@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * How to reach Redis and how locks are laid out in it. Exactly one of {@code server} and
- * {@code sentinel} is present.
+ * {@code sentinel} is present on a lock node, unless {@code embedded}: then the process starts a
+ * private Redis and runs on {@link #usingEmbedded} of it, whatever these say.
  *
  * @param prefix lock keys are {@code <prefix>::<key>}, the original service's layout
  * @param defaultTtl TTL of a lock whose request names none ({@code redis.defaultTimeOut})
@@ -14,8 +15,19 @@ import java.util.Optional;
  * @param maxPoolWaiting commands that may be in flight at once before new ones fail fast
  * @param minReplicasToAck replicas that must confirm a granted lock (Redis WAIT) before it is acknowledged
  * @param replicaAckTimeout how long to wait for them; a lock they do not confirm in time is given back (503)
+ * @param embedded {@code redis.embedded} / {@code --dev}: a private redis-server for this process, for development
  */
 public record RedisConfig(Optional<String> server, String userName, String password, int db, String prefix,
                           Duration defaultTtl, Duration commandTimeout, Optional<SentinelConfig> sentinel,
-                          int maxPoolSize, int maxPoolWaiting, int minReplicasToAck, Duration replicaAckTimeout) {
+                          int maxPoolSize, int maxPoolWaiting, int minReplicasToAck, Duration replicaAckTimeout,
+                          boolean embedded) {
+
+  /**
+   * This configuration pointed at the private Redis at {@code hostPort}: standalone, and without
+   * credentials, since that server has none.
+   */
+  public RedisConfig usingEmbedded(String hostPort) {
+    return new RedisConfig(Optional.of(hostPort), "", "", db, prefix, defaultTtl, commandTimeout, Optional.empty(),
+      maxPoolSize, maxPoolWaiting, minReplicasToAck, replicaAckTimeout, true);
+  }
 }

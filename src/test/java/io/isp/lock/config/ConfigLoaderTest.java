@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ class ConfigLoaderTest {
   void stop() {
     System.clearProperty("http.port");
     System.clearProperty("redis.prefix");
+    System.clearProperty("redis.password");
+    System.clearProperty("redis.userName");
+    System.clearProperty("http.tokens");
     await(vertx.close());
   }
 
@@ -52,6 +56,9 @@ class ConfigLoaderTest {
     assertThat(config.lock().maxWaitTimeout()).isEqualTo(Duration.ofSeconds(300));
     assertThat(config.lock().defaultWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.redis().minReplicasToAck()).isZero();
+    assertThat(config.redis().embedded()).isFalse();
+    assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().maxConnections()).isEqualTo(HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
     assertThat(config.cluster().enabled()).isFalse();
     assertThat(config.cluster().port()).isEqualTo(5701);
     assertThat(config.deploy()).isEqualTo(new DeployConfig(true, true,
@@ -71,6 +78,49 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
     json.put("deploy", new JsonObject().put("eventLoops", "many"));
     assertThatThrownBy(() -> ConfigReader.read(json)).hasMessageStartingWith("deploy.eventLoops:");
+  }
+
+  @Test
+  @DisplayName("http.maxConnections: 0 is 3/4 of the file-descriptor limit less 64, at least 16; a number is taken as is")
+  void maxConnections() {
+    assertThat(HttpConfig.defaultMaxConnections(20_000)).isEqualTo(14_936);
+    assertThat(HttpConfig.defaultMaxConnections(1024)).isEqualTo(704);
+    assertThat(HttpConfig.defaultMaxConnections(100)).isEqualTo(16);
+    assertThat(HttpConfig.defaultMaxConnections(10_000)).isEqualTo(7_436);
+    assertThat(HttpConfig.defaultMaxConnections(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(HttpConfig.fileDescriptorLimit()).isPositive();
+
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"));
+    assertThat(ConfigReader.read(json).http().maxConnections())
+      .isEqualTo(HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
+    json.put("http", new JsonObject().put("maxConnections", "500"));
+    assertThat(ConfigReader.read(json).http().maxConnections()).isEqualTo(500);
+    json.put("http", new JsonObject().put("maxConnections", -1));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("http.maxConnections:");
+  }
+
+  @Test
+  @DisplayName("http.idleTimeout is a duration > 0")
+  void idleTimeout() {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1"))
+      .put("http", new JsonObject().put("idleTimeout", "1m30s"));
+    assertThat(ConfigReader.read(json).http().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    json.put("http", new JsonObject().put("idleTimeout", "0s"));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("http.idleTimeout:");
+  }
+
+  @Test
+  @DisplayName("redis.embedded: true needs neither redis.server nor redis.sentinel, and takes both without complaint")
+  void embedded() {
+    JsonObject neither = new JsonObject().put("redis", new JsonObject().put("embedded", true));
+    assertThat(ConfigReader.read(neither).redis().embedded()).isTrue();
+    JsonObject both = new JsonObject().put("redis", new JsonObject().put("embedded", "true").put("server", "h:1")
+      .put("sentinel", new JsonObject().put("addresses", new JsonArray().add("s:26379")).put("masterName", "m")));
+    assertThat(ConfigReader.read(both).redis().embedded()).isTrue();
+    neither.getJsonObject("redis").put("embedded", false);
+    assertThatThrownBy(() -> ConfigReader.read(neither)).hasMessageContaining("redis.server");
   }
 
   @Test
@@ -99,6 +149,69 @@ class ConfigLoaderTest {
     assertThat(config.http().port()).isEqualTo(8081);
     assertThat(config.redis().prefix()).isEqualTo("from-sysprop");
     assertThat(config.redis().server()).contains("a:1");
+  }
+
+  @Test
+  @DisplayName("system properties keep their text: 007, 0123 and 1e5 are strings, not numbers")
+  void systemPropertiesKeepTheirText(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: a:1\n");
+    System.setProperty("redis.prefix", "007");
+    System.setProperty("redis.password", "0123");
+    System.setProperty("redis.userName", "1e5");
+    System.setProperty("http.tokens", "0123,1e5");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.redis().prefix()).isEqualTo("007");
+    assertThat(config.redis().password()).isEqualTo("0123");
+    assertThat(config.redis().userName()).isEqualTo("1e5");
+    assertThat(config.http().tokens()).containsExactly("0123", "1e5");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @DisplayName("an unquoted YAML number or boolean where a string is expected is refused, naming the key")
+  @CsvSource(delimiter = '|', value = {
+    "redis:;  server: a:1;  prefix: 0123;|redis.prefix",
+    "redis:;  server: a:1;  password: 1e5;|redis.password",
+    "logLevel: off;redis:;  server: a:1;|logLevel",
+    "redis:;  server: a:1;  userName: yes;|redis.userName",
+    "http:;  tokens: [abc, 0123];redis:;  server: a:1;|http.tokens",
+    "http:;  tokens: 0123;redis:;  server: a:1;|http.tokens",
+    "cluster:;  members: [10:30];redis:;  server: a:1;|cluster.members",
+    "redis:;  sentinel:;    addresses: [yes];    masterName: m;|redis.sentinel.addresses"})
+  void unquotedYamlScalarsAreRefused(String yaml, String key, @TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), yaml.replace(";", "\n"));
+    assertThatThrownBy(() -> await(ConfigLoader.load(vertx, file)))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith(key + ":")
+      .hasMessageContaining("quote");
+  }
+
+  @Test
+  @DisplayName("quoted YAML values keep their text (logLevel \"off\", prefix \"007\"), and so do unquoted dates")
+  void quotedYamlValues(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "logLevel: \"off\"\nredis:\n  server: a:1\n  prefix: \"007\"\n"
+      + "  password: '0123'\n  userName: 2024-01-01\nhttp:\n  tokens: [\"0123\"]\n");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.redis().userName()).isEqualTo("2024-01-01");
+    assertThat(config.logLevel()).isEqualTo("off");
+    assertThat(config.redis().prefix()).isEqualTo("007");
+    assertThat(config.redis().password()).isEqualTo("0123");
+    assertThat(config.http().tokens()).containsExactly("0123");
+  }
+
+  @Test
+  @DisplayName("command-line overrides (--dev) win over system properties and the file")
+  void overridesWin(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  embedded: false\n  server: a:1\n");
+    System.setProperty("redis.embedded", "false");
+    try {
+      JsonObject dev = new JsonObject().put("redis", new JsonObject().put("embedded", true));
+      ServiceConfig config = await(ConfigLoader.load(vertx, file, dev));
+      assertThat(config.redis().embedded()).isTrue();
+      assertThat(config.redis().server()).contains("a:1");
+      assertThat(await(ConfigLoader.load(vertx, file)).redis().embedded()).isFalse();
+    } finally {
+      System.clearProperty("redis.embedded");
+    }
   }
 
   @Test
@@ -164,6 +277,25 @@ class ConfigLoaderTest {
     }
     node.put(path[path.length - 1], value);
     assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class).hasMessageContaining(key);
+  }
+
+  @ParameterizedTest(name = "prefix ''{0}'' is accepted")
+  @ValueSource(strings = {"isp-lock-service", "team:locks", "a", "007", "a:b:c", "fenced", "x:fenc"})
+  void prefixesAccepted(String prefix) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("prefix", prefix));
+    assertThat(ConfigReader.read(json).redis().prefix()).isEqualTo(prefix);
+  }
+
+  @ParameterizedTest(name = "prefix ''{0}'' is refused")
+  @ValueSource(strings = {"P:", "a::b", "x:fence", "x:fencer", "", " ", "::", "a:", "x:fence:y", "a:::b"})
+  void prefixesRefused(String prefix) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("prefix", prefix));
+    assertThatThrownBy(() -> ConfigReader.read(json))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageStartingWith("redis.prefix:")
+      .hasMessageContaining("must not end with ':'")
+      .hasMessageContaining("'::'")
+      .hasMessageContaining("':fence'");
   }
 
   @Test

@@ -35,6 +35,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** The processes this one started (e.g. the private redis-server of --dev), while they run. */
+  public java.util.stream.Stream<ProcessHandle> descendants() {
+    return process.descendants();
+  }
+
   /** Sends SIGTERM, as an orchestrator does. */
   public void terminate() {
     process.destroy();
@@ -60,6 +65,8 @@ public final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // a killed JVM cannot stop its children (the private redis-server of --dev): kill them too
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);

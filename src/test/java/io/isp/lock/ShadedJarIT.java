@@ -1,0 +1,77 @@
+package io.isp.lock;
+
+import io.isp.lock.support.FreePorts;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shaded jar as built by {@code package} (failsafe runs this in {@code verify}): its manifest,
+ * and {@code java -jar} on it, as the README runs it.
+ */
+@DisplayName("The shaded jar: manifest entries, and java -jar --dev with clustering")
+class ShadedJarIT {
+
+  private static final Path JAR = Path.of(System.getProperty("shaded.jar", "target/isp-lock-service.jar"));
+
+  @Test
+  @DisplayName("Multi-Release (Jackson's and SnakeYAML's META-INF/versions/) and the Add-Opens/Add-Exports Hazelcast needs")
+  void manifest() throws Exception {
+    try (JarFile jar = new JarFile(JAR.toFile(), true, ZipFile.OPEN_READ, Runtime.version())) {
+      Attributes main = jar.getManifest().getMainAttributes();
+      assertThat(main.getValue("Main-Class")).isEqualTo("io.isp.lock.Main");
+      assertThat(jar.isMultiRelease()).as("Multi-Release: true").isTrue();
+      assertThat(jar.stream().anyMatch(e -> e.getName().startsWith("META-INF/versions/"))).isTrue();
+      assertThat(List.of(main.getValue("Add-Opens").split(" "))).containsExactlyInAnyOrder(
+        "java.base/java.lang", "java.base/sun.nio.ch", "java.management/sun.management",
+        "jdk.management/com.sun.management.internal");
+      assertThat(List.of(main.getValue("Add-Exports").split(" "))).containsExactly("java.base/jdk.internal.ref");
+    }
+  }
+
+  @Test
+  @DisplayName("java -jar --dev, clustered: ready, no Hazelcast warning about Java internal API access, SIGTERM exits 0")
+  void runs() throws Exception {
+    int httpPort = FreePorts.next();
+    Path log = Files.createTempFile("shaded-jar", ".log");
+    ProcessBuilder builder = new ProcessBuilder(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "--dev")
+      .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(java.util.Map.of(
+      "HTTP_PORT", Integer.toString(httpPort), "HTTP_HOST", "127.0.0.1",
+      "CLUSTER_ENABLED", "true", "CLUSTER_HOST", "127.0.0.1", "CLUSTER_PORT", Integer.toString(FreePorts.next())));
+    Process process = builder.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build();
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().failFast(() -> !process.isAlive())
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      String output = Files.readString(log);
+      assertThat(output).contains("Hazelcast").doesNotContain("without proper access to required Java packages");
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+    } finally {
+      process.descendants().forEach(ProcessHandle::destroyForcibly); // the private redis-server
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      new File(log.toString()).delete();
+    }
+  }
+}
