@@ -42,7 +42,7 @@ public final class ConfigKey<T> {
   public static final ConfigKey<Optional<String>> REDIS_SERVER =
     key("redis.server", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_USER_NAME = key("redis.userName", "", ConfigValues::string);
-  public static final ConfigKey<String> REDIS_PASSWORD = key("redis.password", "", ConfigValues::string);
+  public static final ConfigKey<String> REDIS_PASSWORD = key("redis.password", "", ConfigValues::secret);
   public static final ConfigKey<Integer> REDIS_DB = key("redis.db", 0, ConfigValues.integer(0, Integer.MAX_VALUE));
   public static final ConfigKey<String> REDIS_PREFIX =
     new ConfigKey<>("redis.prefix", "isp-lock-service", ConfigValues::prefix, false);
@@ -63,7 +63,7 @@ public final class ConfigKey<T> {
   public static final ConfigKey<Optional<String>> REDIS_SENTINEL_MASTER_NAME =
     key("redis.sentinel.masterName", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_SENTINEL_USERNAME = key("redis.sentinel.username", "", ConfigValues::string);
-  public static final ConfigKey<String> REDIS_SENTINEL_PASSWORD = key("redis.sentinel.password", "", ConfigValues::string);
+  public static final ConfigKey<String> REDIS_SENTINEL_PASSWORD = key("redis.sentinel.password", "", ConfigValues::secret);
 
   public static final ConfigKey<Integer> LOCK_MAX_KEY_LENGTH =
     key("lock.maxKeyLength", 1024, ConfigValues.integer(1, Integer.MAX_VALUE));

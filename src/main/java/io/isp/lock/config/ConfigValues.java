@@ -61,13 +61,18 @@ final class ConfigValues {
   }
 
   static String string(String key, Object v) {
+    return secret(key, v).trim();
+  }
+
+  /** Text taken exactly as given: a password may begin or end with spaces. */
+  static String secret(String key, Object v) {
     if (v instanceof JsonObject || v instanceof JsonArray) {
       throw new ConfigException(key + ": must be a string");
     }
     if (!(v instanceof String text)) {
       throw notAString(key, v);
     }
-    return text.trim();
+    return text;
   }
 
   static Optional<String> optionalString(String key, Object v) {

@@ -166,6 +166,15 @@ class ConfigLoaderTest {
     assertThat(config.http().tokens()).containsExactly("0123", "1e5");
   }
 
+  @Test
+  @DisplayName("passwords keep their spaces: a secret is taken exactly as given")
+  void passwordsAreNotTrimmed(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: a:1\n");
+    System.setProperty("redis.password", " pass word ");
+    ServiceConfig config = await(ConfigLoader.load(vertx, file));
+    assertThat(config.redis().password()).isEqualTo(" pass word ");
+  }
+
   @ParameterizedTest(name = "{0}")
   @DisplayName("an unquoted YAML number or boolean where a string is expected is refused, naming the key")
   @CsvSource(delimiter = '|', value = {
