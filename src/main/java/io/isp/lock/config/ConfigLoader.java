@@ -23,7 +23,7 @@ public final class ConfigLoader {
   /** Every key a user can set; the environment variable for each is derived from it. */
   public static final List<String> KEYS = List.of(
     "logLevel",
-    "http.host", "http.port", "http.tokens", "http.shutdownTimeout",
+    "http.host", "http.port", "http.tokens", "http.shutdownTimeout", "http.idleTimeout", "http.maxConnections",
     "redis.server", "redis.userName", "redis.password", "redis.db", "redis.prefix",
     "redis.defaultTimeOut", "redis.commandTimeout", "redis.maxPoolSize", "redis.maxPoolWaiting",
     "redis.minReplicasToAck", "redis.replicaAckTimeout",

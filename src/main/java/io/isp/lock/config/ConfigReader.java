@@ -1,8 +1,10 @@
 package io.isp.lock.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,8 +66,21 @@ public final class ConfigReader {
     if (port < 0 || port > 65535) {
       throw new ConfigException("http.port: must be 0..65535, got " + port);
     }
+    int maxConnections = integer("http.maxConnections", 0);
+    if (maxConnections < 0) {
+      throw new ConfigException("http.maxConnections: must be 0 (derived from the file descriptor limit) or more, got "
+        + maxConnections);
+    }
     return new HttpConfig(string("http.host", "0.0.0.0"), port, list("http.tokens"),
-      duration("http.shutdownTimeout", Duration.ofSeconds(10)));
+      duration("http.shutdownTimeout", Duration.ofSeconds(10)),
+      positive("http.idleTimeout", duration("http.idleTimeout", Duration.ofSeconds(30))),
+      maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(fileDescriptorLimit()));
+  }
+
+  /** This process's limit on open files (sockets count), or 10000 where the JVM cannot tell. */
+  private static long fileDescriptorLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+      ? unix.getMaxFileDescriptorCount() : 10_000;
   }
 
   /** Without the lock role a node never talks to Redis, so it needs no Redis address. */
