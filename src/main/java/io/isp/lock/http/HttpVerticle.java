@@ -4,12 +4,14 @@ import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.lock.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The HTTP front end: routes, auth, body limits and error mapping. Talks to the LockVerticle over the event bus. */
@@ -28,25 +30,36 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    HealthRoutes.mount(vertx, router, config.deploy().lock());
-
+    // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
+    // far" to 404, so an endpoint registered before a catch-all would lose its 405.
+    router.route().handler(MethodRouting::headLikeGet);
+    // Authentication first: without a token nothing under /api/ is revealed, not even which paths exist
     if (!config.http().tokens().isEmpty()) {
       router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
     }
-    router.post(API + "/*").handler(LockApi::requireJson);
+    router.route().handler(MethodRouting.options(router));
+
+    HealthRoutes.mount(vertx, router, config.deploy().lock());
     // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
     // per request, about a tenth of the service's allocation per lock + unlock pair
-    router.post(API + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
+    for (String post : List.of("/lock", "/unlock", "/extend")) {
+      // Per path, not a catch-all "POST /api/*": that made vertx-web answer every unknown path under
+      // /api/ with 405 (a POST route matched its path). Routes of their own, because vertx-web
+      // requires a route's BodyHandler to come before its other handlers, and the content type is
+      // checked before the body is read.
+      router.post(API + post).handler(LockApi::requireJson);
+      router.post(API + post).handler(body);
+    }
     LockApi api = new LockApi(vertx, config);
     router.post(API + "/lock").handler(api::lock);
     router.post(API + "/unlock").handler(api::unlock);
     router.post(API + "/extend").handler(api::extend);
-    router.get(API + LockApi.STATUS_PATH + "*").handler(api::status);
+    MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
 
     router.errorHandler(400, ctx -> problem(ctx, ErrorCode.INVALID_JSON, "malformed request"));
     router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));
-    router.errorHandler(405, ctx -> problem(ctx, ErrorCode.METHOD_NOT_ALLOWED,
-      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(405, ctx -> methodNotAllowed(router, ctx));
     router.errorHandler(413, ctx -> problem(ctx, ErrorCode.PAYLOAD_TOO_LARGE,
       "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
     router.errorHandler(415, ctx -> problem(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
@@ -68,6 +81,20 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * 405 names the allowed methods. vertx-web also says 405 for {@code .../locks} (its prefix route's
+   * bare prefix), where no method is allowed: that path does not exist, so 404.
+   */
+  private static void methodNotAllowed(Router router, RoutingContext ctx) {
+    String allow = MethodRouting.allow(router, ctx.normalizedPath());
+    if (allow == null) {
+      problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path());
+    } else {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+      problem(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
+    }
   }
 
   private static void problem(RoutingContext ctx, ErrorCode error, String detail) {

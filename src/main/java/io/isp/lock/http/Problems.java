@@ -22,7 +22,14 @@ final class Problems {
   }
 
   static void send(RoutingContext ctx, ErrorCode error, String field, String detail) {
-    HttpServerResponse response = ctx.response();
+    send(ctx.response(), ctx.request().path(), error, field, detail);
+  }
+
+  /**
+   * For answers made below the router (invalid requests), where there is no routing context.
+   * {@code instance}: the request path, or null when there is none to name.
+   */
+  static void send(HttpServerResponse response, String instance, ErrorCode error, String field, String detail) {
     if (response.ended() || response.headWritten()) {
       return;
     }
@@ -31,8 +38,10 @@ final class Problems {
       .put("title", error.title())
       .put("status", error.status())
       .put("detail", field == null ? detail : field + ": " + detail)
-      .put("code", error.code())
-      .put("instance", ctx.request().path());
+      .put("code", error.code());
+    if (instance != null) {
+      body.put("instance", instance);
+    }
     if (field != null) {
       body.put("field", field);
     }

@@ -148,6 +148,16 @@ public final class ServiceUnderTest implements AutoCloseable {
     return join(send(request.build()));
   }
 
+  /** Any method, with {@code body} (none if null) and the given header name/value pairs. */
+  public HttpResult send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder request = request(path).method(method,
+      body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return join(send(request.build()));
+  }
+
   public HttpResult lock(String key, double ttlSeconds) {
     return post(API + "/lock", new JsonObject().put("key", key).put("ttl", ttlSeconds).encode());
   }
