@@ -1,6 +1,7 @@
 package io.isp.lock;
 
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.http.HttpAdmission;
 import io.isp.lock.http.HttpVerticle;
 import io.isp.lock.lock.LockVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -27,8 +28,10 @@ public final class ServiceDeployment {
   public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config) {
     Future<String> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
     return lock.compose(lockId -> {
+      HttpAdmission admission = HttpAdmission.create(config.http());
       Future<String> http = config.deploy().http()
-        ? vertx.deployVerticle(() -> new HttpVerticle(config), new DeploymentOptions().setInstances(config.deploy().eventLoops()))
+        ? vertx.deployVerticle(() -> new HttpVerticle(config, admission),
+          new DeploymentOptions().setInstances(config.deploy().eventLoops()))
         : Future.succeededFuture();
       return http.map(httpId -> new ServiceDeployment(vertx, lockId, httpId));
     });

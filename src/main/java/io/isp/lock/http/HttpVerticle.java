@@ -21,10 +21,13 @@ public final class HttpVerticle extends VerticleBase {
   static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final ServiceConfig config;
+  private final HttpAdmission admission;
   private HttpServer server;
 
-  public HttpVerticle(ServiceConfig config) {
+  /** {@code admission}: shared by every HTTP verticle of the process, so the connection cap is the process's. */
+  public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
     this.config = config;
+    this.admission = admission;
   }
 
   @Override
@@ -33,6 +36,9 @@ public final class HttpVerticle extends VerticleBase {
     // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
     // far" to 404, so an endpoint registered before a catch-all would lose its 405.
     router.route().handler(MethodRouting::headLikeGet);
+    ConnectionGuard guard = new ConnectionGuard(vertx, admission, config.http().idleTimeout());
+    router.route().handler(guard::requestArrived);
+    router.route().handler(new AdmissionGate(admission, guard));
     // Authentication first: without a token nothing under /api/ is revealed, not even which paths exist
     if (!config.http().tokens().isEmpty()) {
       router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
@@ -74,7 +80,7 @@ public final class HttpVerticle extends VerticleBase {
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false));
-    return server.requestHandler(router).listen();
+    return server.connectionHandler(guard::connected).requestHandler(router).listen();
   }
 
   /** Stops accepting, lets in-flight requests finish within {@code http.shutdownTimeout}. */
