@@ -29,14 +29,16 @@ public final class ServiceUnderTest implements AutoCloseable {
 
   private final Vertx vertx;
   private final ServiceConfig config;
+  private final ServiceDeployment deployment;
   private final int port;
   // HTTP/1.1, all the service speaks: one connection per blocked call
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(5)).build();
 
-  private ServiceUnderTest(Vertx vertx, ServiceConfig config) {
+  private ServiceUnderTest(Vertx vertx, ServiceConfig config, ServiceDeployment deployment) {
     this.vertx = vertx;
     this.config = config;
+    this.deployment = deployment;
     this.port = config.http().port();
   }
 
@@ -56,13 +58,14 @@ public final class ServiceUnderTest implements AutoCloseable {
   public static ServiceUnderTest startWith(JsonObject json) {
     ServiceConfig config = ConfigReader.read(json);
     Vertx vertx = await(ServiceVertx.start(config));
+    ServiceDeployment deployment;
     try {
-      await(ServiceDeployment.deploy(vertx, config));
+      deployment = await(ServiceDeployment.deploy(vertx, config));
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
-    return new ServiceUnderTest(vertx, config);
+    return new ServiceUnderTest(vertx, config, deployment);
   }
 
   /** Like {@link #startWith} but returns the deployment's failure instead of throwing. */
@@ -81,6 +84,11 @@ public final class ServiceUnderTest implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Starts the orderly shutdown SIGTERM runs ({@link ServiceDeployment#stop()}); {@link #close()} still follows. */
+  public Future<Void> stopDeployment() {
+    return deployment.stop();
   }
 
   public ServiceConfig config() {
