@@ -17,8 +17,14 @@ import java.util.concurrent.TimeUnit;
 /** The HTTP front end: routes, auth, body limits and error mapping. Talks to the LockVerticle over the event bus. */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+
   static final String API = "/api/isp-lock-service";
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Longest request line read; longer ones get 414. */
+  static final int MAX_INITIAL_LINE_BYTES = 8192;
+  /** Largest header section read; larger ones get 431. */
+  static final int MAX_HEADER_BYTES = HttpServerOptions.DEFAULT_MAX_HEADER_SIZE;
 
   private final ServiceConfig config;
   private final HttpAdmission admission;
@@ -63,7 +69,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post(API + "/extend").handler(api::extend);
     MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
 
-    router.errorHandler(400, ctx -> problem(ctx, ErrorCode.INVALID_JSON, "malformed request"));
+    // vertx-web's own 400s (no Host header, an undecodable chunked body) are about HTTP, not JSON
+    router.errorHandler(400, ctx -> problem(ctx, ErrorCode.BAD_REQUEST, ctx.failure() != null
+      && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "not a valid HTTP/1.1 request"));
     router.errorHandler(404, ctx -> problem(ctx, ErrorCode.NOT_FOUND, "no endpoint at " + ctx.request().path()));
     router.errorHandler(405, ctx -> methodNotAllowed(router, ctx));
     router.errorHandler(413, ctx -> problem(ctx, ErrorCode.PAYLOAD_TOO_LARGE,
@@ -74,13 +82,17 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
       .setHost(config.http().host())
       .setPort(config.http().port())
-      .setMaxInitialLineLength(8192)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
       // HTTP/1.1 only. With h2c on, a client that upgrades (java.net.http does by default) puts
       // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false));
-    return server.connectionHandler(guard::connected).requestHandler(router).listen();
+    return server.connectionHandler(guard::connected)
+      .invalidRequestHandler(InvalidRequests::answer)
+      .requestHandler(router)
+      .listen();
   }
 
   /** Stops accepting, lets in-flight requests finish within {@code http.shutdownTimeout}. */
@@ -105,7 +117,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private static void problem(RoutingContext ctx, ErrorCode error, String detail) {
     if (error == ErrorCode.INTERNAL && ctx.failure() != null) {
-      System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR, "request failed", ctx.failure());
+      LOG.log(System.Logger.Level.ERROR, "request failed", ctx.failure());
     }
     Problems.send(ctx, error, null, detail);
   }
