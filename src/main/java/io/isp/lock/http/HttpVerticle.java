@@ -4,6 +4,7 @@ import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.lock.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -41,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
     // far" to 404, so an endpoint registered before a catch-all would lose its 405.
+    router.route().failureHandler(HttpVerticle::clientWentAway);
     router.route().handler(MethodRouting::headLikeGet);
     ConnectionGuard guard = new ConnectionGuard(vertx, admission, config.http().idleTimeout());
     router.route().handler(guard::requestArrived);
@@ -112,6 +114,21 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       ctx.response().putHeader(HttpHeaders.ALLOW, allow);
       problem(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
+    }
+  }
+
+  /**
+   * A client that disconnects while sending its body fails the routing with HttpClosedException
+   * (BodyHandler, status 200, which no error handler takes, so vertx-web logged it at SEVERE as an
+   * unhandled exception). A client going away is not a server error, and nobody is left to answer.
+   */
+  private static void clientWentAway(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException || failure != null && failure.getCause() instanceof HttpClosedException) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "client went away during " + ctx.request().method() + " "
+        + ctx.request().path() + " (" + ctx.request().remoteAddress() + ")");
+    } else {
+      ctx.next();
     }
   }
 
