@@ -85,6 +85,8 @@ final class ConnectionGuard {
     private HttpServerRequest request;
     /** {@link #request} has fully arrived and is being handled: not idle, however long it takes. */
     private boolean handling;
+    /** The connection has closed: no more timers (a response's end may still be reported after). */
+    private boolean closed;
 
     Watch(HttpConnection connection, boolean overLimit) {
       this.connection = connection;
@@ -97,7 +99,8 @@ final class ConnectionGuard {
       if (!overLimit) {
         deadlineIn(idleTimeoutNanos); // now for the body
       }
-      arrived.end().onComplete(read -> {
+      // (a body cut short by a disconnect fails it: the connection is going anyway)
+      arrived.end().onSuccess(read -> {
         if (request == arrived) {
           handling = true;
         }
@@ -114,7 +117,7 @@ final class ConnectionGuard {
     void deadlineIn(long nanos) {
       handling = false;
       deadline = System.nanoTime() + nanos;
-      if (timer == -1) {
+      if (timer == -1 && !closed) {
         schedule(nanos);
       }
     }
@@ -137,6 +140,7 @@ final class ConnectionGuard {
     }
 
     void stop() {
+      closed = true;
       if (timer != -1) {
         vertx.cancelTimer(timer);
         timer = -1;
