@@ -79,8 +79,9 @@ public final class ConfigReader {
 
   /** This process's limit on open files (sockets count), or 10000 where the JVM cannot tell. */
   private static long fileDescriptorLimit() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-      ? unix.getMaxFileDescriptorCount() : 10_000;
+    long limit = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+      ? unix.getMaxFileDescriptorCount() : -1;
+    return limit > 0 ? limit : 10_000;
   }
 
   /** Without the lock role a node never talks to Redis, so it needs no Redis address. */

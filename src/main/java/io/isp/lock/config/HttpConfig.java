@@ -25,6 +25,7 @@ public record HttpConfig(String host, int port, List<String> tokens, Duration sh
    * The rest is for the JVM itself (jars, epoll), Redis connections, and the connections turned away.
    */
   public static int defaultMaxConnections(long fdLimit) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(16, fdLimit * 3 / 4 - 64));
+    long derived = fdLimit > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : fdLimit * 3 / 4 - 64; // no overflow
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(16, derived));
   }
 }

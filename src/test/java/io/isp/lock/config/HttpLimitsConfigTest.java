@@ -51,6 +51,7 @@ class HttpLimitsConfigTest {
     assertThat(HttpConfig.defaultMaxConnections(10_000)).isEqualTo(7436);
     assertThat(HttpConfig.defaultMaxConnections(64)).isEqualTo(16);
     assertThat(HttpConfig.defaultMaxConnections(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(HttpConfig.defaultMaxConnections(1L << 62)).as("no overflow").isEqualTo(Integer.MAX_VALUE);
     assertThat(ConfigReader.read(withHttp(new JsonObject().put("maxConnections", "20"))).http().maxConnections())
       .isEqualTo(20);
     assertThat(ConfigReader.read(withHttp(new JsonObject().put("idleTimeout", "250ms"))).http().idleTimeout())

@@ -1,6 +1,6 @@
 package io.isp.lock.http;
 
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +64,7 @@ class ClientDisconnectLogTest {
   @Test
   @DisplayName("disconnecting while sending the body")
   void disconnectMidBody() {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       connection.send("POST " + API + "/lock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: 100\r\n\r\n{\"key\": \"gone\"");
     }
@@ -77,8 +77,8 @@ class ClientDisconnectLogTest {
   @DisplayName("disconnecting while a lock call waits")
   void disconnectWhileWaiting() {
     service.lockKeyFor("held", 30);
-    try (RawHttp connection = RawHttp.connect(service.port())) {
-      connection.send(RawHttp.request("POST", API + "/lock", "{\"key\": \"held\", \"waitTimeout\": 30}"));
+    try (RawConnection connection = RawConnection.connect(service.port())) {
+      connection.send(RawConnection.request("POST", API + "/lock", "{\"key\": \"held\", \"waitTimeout\": 30}"));
       await().atMost(Duration.ofSeconds(10)).until(() -> service.waiters() == 1);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> service.waiters() == 0);

@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,7 @@ class ConnectionLimitTest {
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
   private ServiceUnderTest service;
-  private final List<RawHttp> open = new ArrayList<>();
+  private final List<RawConnection> open = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -40,16 +40,16 @@ class ConnectionLimitTest {
 
   @AfterEach
   void stop() {
-    open.forEach(RawHttp::close);
+    open.forEach(RawConnection::close);
     service.close();
   }
 
   /** Opens connections up to the cap, each proven served (so counted) by one request, then left idle. */
   private void fillUp() {
     for (int i = 0; i < MAX; i++) {
-      RawHttp connection = RawHttp.connect(service.port());
+      RawConnection connection = RawConnection.connect(service.port());
       open.add(connection);
-      assertThat(connection.send(RawHttp.request("GET", "/health/live", null)).readResponse(ANSWER_WITHIN).status())
+      assertThat(connection.send(RawConnection.request("GET", "/health/live", null)).readResponse(ANSWER_WITHIN).status())
         .as("connection %d", i + 1).isEqualTo(200);
     }
   }
@@ -58,8 +58,8 @@ class ConnectionLimitTest {
   @DisplayName("the 21st connection: a lock call gets 503 too_many_connections, Retry-After and Connection: close, then it is closed")
   void overTheCapIs503() {
     fillUp();
-    try (RawHttp extra = RawHttp.connect(service.port())) {
-      HttpResult result = extra.send(RawHttp.request("POST", API + "/lock", "{\"key\": \"over\"}"))
+    try (RawConnection extra = RawConnection.connect(service.port())) {
+      HttpResult result = extra.send(RawConnection.request("POST", API + "/lock", "{\"key\": \"over\"}"))
         .readResponse(ANSWER_WITHIN);
       assertProblem(result, 503, "too_many_connections");
       assertThat(result.header("Retry-After")).isEqualTo("1");
@@ -74,8 +74,8 @@ class ConnectionLimitTest {
   void healthStillAnswers() {
     fillUp();
     for (String path : List.of("/health/live", "/health/ready")) {
-      try (RawHttp extra = RawHttp.connect(service.port())) {
-        HttpResult result = extra.send(RawHttp.request("GET", path, null)).readResponse(ANSWER_WITHIN);
+      try (RawConnection extra = RawConnection.connect(service.port())) {
+        HttpResult result = extra.send(RawConnection.request("GET", path, null)).readResponse(ANSWER_WITHIN);
         assertThat(result.status()).as(path + ": " + result).isEqualTo(200);
         assertThat(result.header("Connection")).isEqualTo("close");
         assertThat(extra.awaitClosed(ANSWER_WITHIN)).isTrue();
@@ -87,18 +87,18 @@ class ConnectionLimitTest {
   @DisplayName("the connections within the cap go on working, and a freed place is taken by the next connection")
   void existingConnectionsGoOn() {
     fillUp();
-    try (RawHttp extra = RawHttp.connect(service.port())) {
+    try (RawConnection extra = RawConnection.connect(service.port())) {
       // over the cap, a connection that sends nothing is closed after a short grace
       assertThat(extra.awaitClosed(ANSWER_WITHIN)).isTrue();
     }
-    for (RawHttp connection : open) {
-      assertThat(connection.send(RawHttp.request("GET", API + "/locks/fine", null)).readResponse(ANSWER_WITHIN).status())
+    for (RawConnection connection : open) {
+      assertThat(connection.send(RawConnection.request("GET", API + "/locks/fine", null)).readResponse(ANSWER_WITHIN).status())
         .isEqualTo(200);
     }
     open.remove(0).close();
     await().atMost(ANSWER_WITHIN).untilAsserted(() -> {
-      try (RawHttp next = RawHttp.connect(service.port())) {
-        assertThat(next.send(RawHttp.request("POST", API + "/lock", "{\"key\": \"in\", \"ttl\": 5}"))
+      try (RawConnection next = RawConnection.connect(service.port())) {
+        assertThat(next.send(RawConnection.request("POST", API + "/lock", "{\"key\": \"in\", \"ttl\": 5}"))
           .readResponse(ANSWER_WITHIN).status()).isEqualTo(200);
       }
     });

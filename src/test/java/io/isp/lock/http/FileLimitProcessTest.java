@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.FreePorts;
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.ServiceProcess;
 import org.junit.jupiter.api.DisplayName;
@@ -68,8 +68,8 @@ class FileLimitProcessTest {
 
   /** A probe on a connection of its own, as a load balancer's would be. */
   private static int live(int port) {
-    try (RawHttp probe = RawHttp.connect(port)) {
-      return probe.send(RawHttp.request("GET", "/health/live", null)).readResponse(Duration.ofSeconds(2)).status();
+    try (RawConnection probe = RawConnection.connect(port)) {
+      return probe.send(RawConnection.request("GET", "/health/live", null)).readResponse(Duration.ofSeconds(2)).status();
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class IdleTimeoutTest {
   @Test
   @DisplayName("a connection that never sends a request is closed after idleTimeout")
   void idleConnection() {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       long start = System.nanoTime();
       assertThat(connection.awaitClosed(CLOSE_WITHIN)).isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE.minusMillis(100));
@@ -53,9 +53,9 @@ class IdleTimeoutTest {
   @Test
   @DisplayName("a kept-alive connection serves requests spaced closer than idleTimeout, then closes once idle")
   void keepAliveThenIdle() throws Exception {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       for (int i = 0; i < 3; i++) {
-        assertThat(connection.send(RawHttp.request("GET", "/health/live", null))
+        assertThat(connection.send(RawConnection.request("GET", "/health/live", null))
           .readResponse(CLOSE_WITHIN).status()).isEqualTo(200);
         // well within the timeout: each response's end starts it afresh
         assertThat(connection.awaitClosed(IDLE.dividedBy(2))).as("closed while idle for half the timeout").isFalse();
@@ -67,8 +67,8 @@ class IdleTimeoutTest {
   @Test
   @DisplayName("slowloris: a request header sent a byte at a time, slower in total than idleTimeout, is cut off")
   void slowHeader() throws Exception {
-    byte[] header = RawHttp.request("GET", "/health/live", null).getBytes(StandardCharsets.US_ASCII);
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    byte[] header = RawConnection.request("GET", "/health/live", null).getBytes(StandardCharsets.US_ASCII);
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       long start = System.nanoTime();
       int sent = 0;
       // 20 bytes a second: the ~45-byte header would take over 2 s
@@ -88,7 +88,7 @@ class IdleTimeoutTest {
   @Test
   @DisplayName("a body shorter than its Content-Length is cut off after idleTimeout, with no lock taken")
   void shortBody() {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       connection.send("POST " + API + "/lock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: 100\r\n\r\n{\"key\": \"short-body\"");
       assertThat(connection.awaitClosed(CLOSE_WITHIN)).isTrue();
@@ -101,14 +101,14 @@ class IdleTimeoutTest {
   @DisplayName("a lock call waiting three times idleTimeout is answered, not cut")
   void waitingCallIsNotIdle() {
     String holder = service.lockKeyFor("held-long", 60);
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       long start = System.nanoTime();
-      HttpResult result = connection.send(RawHttp.request("POST", API + "/lock",
+      HttpResult result = connection.send(RawConnection.request("POST", API + "/lock",
         new JsonObject().put("key", "held-long").put("waitTimeout", 3).encode())).readResponse(Duration.ofSeconds(30));
       assertProblem(result, 409, "lock_held");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
       // and the connection goes on serving
-      assertThat(connection.send(RawHttp.request("GET", "/health/live", null)).readResponse(CLOSE_WITHIN).status())
+      assertThat(connection.send(RawConnection.request("GET", "/health/live", null)).readResponse(CLOSE_WITHIN).status())
         .isEqualTo(200);
     }
     assertThat(service.unlock("held-long", holder).status()).isEqualTo(200);

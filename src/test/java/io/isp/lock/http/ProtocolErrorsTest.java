@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +55,7 @@ class ProtocolErrorsTest {
   @ParameterizedTest(name = "{0} -> {2} {3}")
   @MethodSource("malformed")
   void problemThenClose(String what, String request, int status, String code) {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       HttpResult result = connection.send(request).readResponse(WITHIN);
       assertProblem(result, status, code);
       assertThat(result.header("Connection")).isEqualTo("close");
@@ -66,7 +66,7 @@ class ProtocolErrorsTest {
   @Test
   @DisplayName("an HTTP/1.1 request without Host: 400 bad_request (not invalid_json: the body is not the problem)")
   void noHost() {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       assertProblem(connection.send("GET /health/live HTTP/1.1\r\n\r\n").readResponse(WITHIN), 400, "bad_request");
     }
   }
@@ -74,7 +74,7 @@ class ProtocolErrorsTest {
   @Test
   @DisplayName("the HTTP/2 preface (prior knowledge, h2c is off) gets a bare 501 status line, then the connection is closed")
   void http2Preface() {
-    try (RawHttp connection = RawHttp.connect(service.port())) {
+    try (RawConnection connection = RawConnection.connect(service.port())) {
       connection.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(connection.awaitClosed(WITHIN)).isTrue();
       // an HTTP/2 client could not read an HTTP/1.1 problem: Vert.x answers before any handler of ours runs

@@ -1,7 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.HttpResult;
-import io.isp.lock.support.RawHttp;
+import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
@@ -60,9 +60,9 @@ class ShutdownTest {
     assertProblem(waiter.get(), 503, "shutting_down");
 
     // a connection opened now, whose client is slow to send its request
-    RawHttp slow = null;
+    RawConnection slow = null;
     try {
-      slow = RawHttp.connect(service.port());
+      slow = RawConnection.connect(service.port());
     } catch (UncheckedIOException refused) {
       assertThat(refused).hasCauseInstanceOf(ConnectException.class);
     }
@@ -84,8 +84,8 @@ class ShutdownTest {
     assertThat(inFlight.get().status()).isIn(200, 503);
     ServiceUnderTest.await(stopped);
     if (slow != null) {
-      try (RawHttp accepted = slow) {
-        assertThat(accepted.send(RawHttp.request("GET", "/health/live", null)).awaitClosed(Duration.ofSeconds(5)))
+      try (RawConnection accepted = slow) {
+        assertThat(accepted.send(RawConnection.request("GET", "/health/live", null)).awaitClosed(Duration.ofSeconds(5)))
           .isTrue();
         assertThat(accepted.received()).as("a connection accepted after stop began gets an answer")
           .startsWith("HTTP/1.1 503");
@@ -95,14 +95,14 @@ class ShutdownTest {
 
   /** "refused", "503 shutting_down", or what else happened: a response's status and code, or "closed without a response". */
   private static String newConnectionRequest(int port) {
-    RawHttp connection;
+    RawConnection connection;
     try {
-      connection = RawHttp.connect(port);
+      connection = RawConnection.connect(port);
     } catch (UncheckedIOException e) {
       return e.getCause() instanceof ConnectException ? "refused" : "connect failed: " + e;
     }
     try (connection) {
-      HttpResult result = connection.send(RawHttp.request("POST", API + "/lock", "{\"key\": \"late\", \"waitTimeout\": 0}"))
+      HttpResult result = connection.send(RawConnection.request("POST", API + "/lock", "{\"key\": \"late\", \"waitTimeout\": 0}"))
         .readResponse(Duration.ofSeconds(10));
       return result.status() + " " + (result.body().isEmpty() ? "" : result.code());
     } catch (RuntimeException e) {

@@ -20,22 +20,22 @@ import java.util.TreeMap;
  * One HTTP/1.1 connection on a plain socket, for what a well-behaved client cannot do: send a
  * header byte by byte, promise a body it never sends, hold a connection open and watch it close.
  */
-public final class RawHttp implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
 
   private final Socket socket;
   private final InputStream in;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-  private RawHttp(Socket socket) throws IOException {
+  private RawConnection(Socket socket) throws IOException {
     this.socket = socket;
     this.in = socket.getInputStream();
   }
 
-  public static RawHttp connect(int port) {
+  public static RawConnection connect(int port) {
     try {
       Socket socket = new Socket("127.0.0.1", port);
       socket.setTcpNoDelay(true);
-      return new RawHttp(socket);
+      return new RawConnection(socket);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,11 +51,11 @@ public final class RawHttp implements AutoCloseable {
     return request.append("\r\n").append(body == null ? "" : body).toString();
   }
 
-  public RawHttp send(String text) {
+  public RawConnection send(String text) {
     return send(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  public RawHttp send(byte[] bytes) {
+  public RawConnection send(byte[] bytes) {
     try {
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
