@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param tokens accepted {@code X-Application-Token} values; empty means no authentication
  * @param shutdownTimeout how long SIGTERM waits for in-flight requests before closing connections
- * @param idleTimeout a connection with no traffic for this long is closed
+ * @param idleTimeout how long a connection may go without a request in progress, and how long a request's
+ *   header, then its body, may take to arrive, before the connection is closed
  * @param maxConnections open client connections at most; resolved (never 0): {@code http.maxConnections: 0}
  *     is {@link #defaultMaxConnections} of this process's file-descriptor limit
  */

@@ -40,7 +40,7 @@ final class HealthRoutes {
       // partitions all backed up: a node may leave without losing event-bus subscriptions
       ready.register("cluster", PROCEDURE_TIMEOUT_MS, ClusterHealthCheck.createProcedure(vertx));
     }
-    router.get("/health/live").handler(live);
-    router.get("/health/ready").handler(ready);
+    MethodRouting.getAndHead(router, "/health/live").handler(live);
+    MethodRouting.getAndHead(router, "/health/ready").handler(ready);
   }
 }

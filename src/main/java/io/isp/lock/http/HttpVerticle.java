@@ -4,51 +4,80 @@ import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** The HTTP front end: routes, auth, body limits and error mapping. Talks to the LockVerticle over the event bus. */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+
   static final String API = "/api/isp-lock-service";
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Longest request line read; longer ones get 414. */
+  static final int MAX_INITIAL_LINE_BYTES = 8192;
+  /** Largest header section read; larger ones get 431. */
+  static final int MAX_HEADER_BYTES = HttpServerOptions.DEFAULT_MAX_HEADER_SIZE;
 
   private final ServiceConfig config;
+  private final HttpAdmission admission;
   private HttpServer server;
 
-  public HttpVerticle(ServiceConfig config) {
+  /** {@code admission}: shared by every HTTP verticle of the process, so the connection cap is the process's. */
+  public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
     this.config = config;
+    this.admission = admission;
   }
 
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
     Router router = Router.router(vertx);
-    HealthRoutes.mount(vertx, router, config.deploy().lock());
-
+    // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
+    // far" to 404, so an endpoint registered before a catch-all would lose its 405.
+    router.route().failureHandler(HttpVerticle::clientWentAway);
+    router.route().handler(MethodRouting::headLikeGet);
+    ConnectionGuard guard = new ConnectionGuard(vertx, admission, config.http().idleTimeout());
+    router.route().handler(guard::requestArrived);
+    router.route().handler(new AdmissionGate(admission, guard));
+    // Authentication first: without a token nothing under /api/ is revealed, not even which paths exist
     if (!config.http().tokens().isEmpty()) {
       router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
     }
-    router.post(API + "/*").handler(LockApi::requireJson);
+    router.route().handler(MethodRouting.options(router));
+
+    HealthRoutes.mount(vertx, router, config.deploy().lock());
     // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
     // per request, about a tenth of the service's allocation per lock + unlock pair
-    router.post(API + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
+    for (String post : List.of("/lock", "/unlock", "/extend")) {
+      // Per path, not a catch-all "POST /api/*": that made vertx-web answer every unknown path under
+      // /api/ with 405 (a POST route matched its path). Routes of their own, because vertx-web
+      // requires a route's BodyHandler to come before its other handlers, and the content type is
+      // checked before the body is read.
+      router.post(API + post).handler(LockApi::requireJson);
+      router.post(API + post).handler(body);
+    }
     LockApi api = new LockApi(vertx, config);
     router.post(API + "/lock").handler(api::lock);
     router.post(API + "/unlock").handler(api::unlock);
     router.post(API + "/extend").handler(api::extend);
-    router.get(API + LockApi.STATUS_PATH + "*").handler(api::status);
+    MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
 
+    // vertx-web's own 400s: a status path's malformed key (invalid_field), or HTTP itself (no Host
+    // header, an undecodable chunked body: bad_request)
     router.errorHandler(400, LockApi::malformed);
     router.errorHandler(404, ctx -> Problems.send(ctx, HttpError.NOT_FOUND, null, "no endpoint at " + ctx.request().path()));
-    router.errorHandler(405, ctx -> Problems.send(ctx, HttpError.METHOD_NOT_ALLOWED, null,
-      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(405, ctx -> methodNotAllowed(router, ctx));
     router.errorHandler(413, ctx -> Problems.send(ctx, HttpError.PAYLOAD_TOO_LARGE, null,
       "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
     router.errorHandler(415, ctx -> Problems.send(ctx, HttpError.UNSUPPORTED_MEDIA_TYPE, null, "Content-Type must be application/json"));
@@ -57,13 +86,17 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
       .setHost(config.http().host())
       .setPort(config.http().port())
-      .setMaxInitialLineLength(8192)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
       // HTTP/1.1 only. With h2c on, a client that upgrades (java.net.http does by default) puts
       // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false));
-    return server.requestHandler(router).listen();
+    return server.connectionHandler(guard::connected)
+      .invalidRequestHandler(InvalidRequests::answer)
+      .requestHandler(router)
+      .listen();
   }
 
   /** Stops accepting, lets in-flight requests finish within {@code http.shutdownTimeout}. */
@@ -75,8 +108,38 @@ public final class HttpVerticle extends VerticleBase {
   /** A bug in a handler: logged once, with an id that the client's problem carries too. */
   private static void internalError(RoutingContext ctx) {
     String requestId = "http-" + UUID.randomUUID();
-    System.getLogger(HttpVerticle.class.getName()).log(System.Logger.Level.ERROR,
+    LOG.log(System.Logger.Level.ERROR,
       "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure());
     Problems.internalError(ctx, requestId);
+  }
+
+  /**
+   * 405 names the allowed methods. vertx-web also says 405 for {@code .../locks} (its prefix route's
+   * bare prefix), where no method is allowed: that path does not exist, so 404.
+   */
+  private static void methodNotAllowed(Router router, RoutingContext ctx) {
+    String allow = MethodRouting.allow(router, ctx.normalizedPath());
+    if (allow == null) {
+      Problems.send(ctx, HttpError.NOT_FOUND, null, "no endpoint at " + ctx.request().path());
+    } else {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+      Problems.send(ctx, HttpError.METHOD_NOT_ALLOWED, null,
+        ctx.request().method() + " is not allowed on " + ctx.request().path());
+    }
+  }
+
+  /**
+   * A client that disconnects while sending its body fails the routing with HttpClosedException
+   * (BodyHandler, status 200, which no error handler takes, so vertx-web logged it at SEVERE as an
+   * unhandled exception). A client going away is not a server error, and nobody is left to answer.
+   */
+  private static void clientWentAway(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException || failure != null && failure.getCause() instanceof HttpClosedException) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "client went away during " + ctx.request().method() + " "
+        + ctx.request().path() + " (" + ctx.request().remoteAddress() + ")");
+    } else {
+      ctx.next();
+    }
   }
 }

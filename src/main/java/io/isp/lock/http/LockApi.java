@@ -1,6 +1,5 @@
 package io.isp.lock.http;
 
-import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
@@ -103,7 +102,8 @@ final class LockApi {
         return;
       }
     }
-    Problems.send(ctx, ErrorCode.INVALID_JSON, null, "malformed request");
+    Problems.send(ctx, HttpError.BAD_REQUEST, null, ctx.failure() != null && ctx.failure().getMessage() != null
+      ? ctx.failure().getMessage() : "not a valid HTTP/1.1 request");
   }
 
   /** Rejects non-JSON content types before the body is read. */

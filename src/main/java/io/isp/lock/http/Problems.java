@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Consumer;
+
 /** Writes RFC 9457 {@code application/problem+json} responses. */
 final class Problems {
 
@@ -33,17 +35,25 @@ final class Problems {
 
   /** 500: the client learns only that it was a bug, and the id under which the service logged it. */
   static void internalError(RoutingContext ctx, String requestId) {
-    write(ctx, ErrorCode.INTERNAL, null, "internal error; the service log has the details under request id " + requestId,
+    write(ctx.response(), ctx.request().path(), ErrorCode.INTERNAL, null,
+      "internal error; the service log has the details under request id " + requestId,
       body -> body.put("requestId", requestId));
   }
 
   static void send(RoutingContext ctx, ProblemCode error, String field, String detail) {
-    write(ctx, error, field, detail, body -> { });
+    send(ctx.response(), ctx.request().path(), error, field, detail);
   }
 
-  private static void write(RoutingContext ctx, ProblemCode error, String field, String detail,
-                            java.util.function.Consumer<JsonObject> extra) {
-    HttpServerResponse response = ctx.response();
+  /**
+   * For answers made below the router (invalid requests), where there is no routing context.
+   * {@code instance}: the request path, or null when there is none to name.
+   */
+  static void send(HttpServerResponse response, String instance, ProblemCode error, String field, String detail) {
+    write(response, instance, error, field, detail, body -> { });
+  }
+
+  private static void write(HttpServerResponse response, String instance, ProblemCode error, String field, String detail,
+                            Consumer<JsonObject> extra) {
     if (response.ended() || response.headWritten()) {
       return;
     }
@@ -52,8 +62,10 @@ final class Problems {
       .put("title", error.title())
       .put("status", error.status())
       .put("detail", field == null ? detail : field + ": " + detail)
-      .put("code", error.code())
-      .put("instance", ctx.request().path());
+      .put("code", error.code());
+    if (instance != null) {
+      body.put("instance", instance);
+    }
     if (field != null) {
       body.put("field", field);
     }

@@ -41,7 +41,7 @@ class ClientGoneTest {
     ServiceConfig config = ConfigReader.read(new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
       .put("redis", new JsonObject().put("server", "127.0.0.1:1")));
-    vertx.deployVerticle(new HttpVerticle(config)).onComplete(test.succeedingThenComplete());
+    vertx.deployVerticle(new HttpVerticle(config, HttpAdmission.create(config.http()))).onComplete(test.succeedingThenComplete());
   }
 
   @Test

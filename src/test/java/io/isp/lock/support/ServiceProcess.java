@@ -21,9 +21,20 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess start(Map<String, String> env, String... args) {
+    return start(List.of(), env, args);
+  }
+
+  /** Started under {@code ulimit -n fileLimit}: at most that many open files, sockets included. */
+  public static ServiceProcess startWithFileLimit(int fileLimit, Map<String, String> env, String... args) {
+    // exec: the JVM replaces the shell, so SIGTERM and the exit status are its own
+    return start(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "bash"), env, args);
+  }
+
+  private static ServiceProcess start(List<String> prefix, Map<String, String> env, String... args) {
     try {
       Path output = Files.createTempFile("isp-lock-service", ".log");
-      List<String> command = new ArrayList<>(List.of(
+      List<String> command = new ArrayList<>(prefix);
+      command.addAll(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), "io.isp.lock.Main"));
       command.addAll(List.of(args));

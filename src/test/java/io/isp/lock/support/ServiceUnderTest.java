@@ -36,6 +36,7 @@ public final class ServiceUnderTest extends Fixture {
     .connectTimeout(Duration.ofSeconds(5)).build();
   private Vertx vertx;
   private ServiceConfig config;
+  private ServiceDeployment deployment;
   private int port;
 
   private ServiceUnderTest(Supplier<JsonObject> configuration) {
@@ -88,7 +89,7 @@ public final class ServiceUnderTest extends Fixture {
     config = ConfigReader.read(configuration.get());
     vertx = await(ServiceVertx.start(config));
     try {
-      await(ServiceDeployment.deploy(vertx, config));
+      deployment = await(ServiceDeployment.deploy(vertx, config));
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -117,6 +118,11 @@ public final class ServiceUnderTest extends Fixture {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Starts the orderly shutdown SIGTERM runs ({@link ServiceDeployment#stop()}); {@link #close()} still follows. */
+  public Future<Void> stopDeployment() {
+    return deployment.stop();
   }
 
   public ServiceConfig config() {
@@ -178,6 +184,16 @@ public final class ServiceUnderTest extends Fixture {
 
   public HttpResult get(String path, String... headers) {
     HttpRequest.Builder request = request(path).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return join(send(request.build()));
+  }
+
+  /** Any method, with {@code body} (none if null) and the given header name/value pairs. */
+  public HttpResult send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder request = request(path).method(method,
+      body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       request.headers(headers);
     }
