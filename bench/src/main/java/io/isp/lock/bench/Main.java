@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
  * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
  *             --ramp-batch 500 --ramp-pause-ms 100] --rows FILE
- * eventbus    --redis HOST:PORT --clients 64 [--warmup S --duration S] --rows FILE
+ * eventbus    --redis HOST:PORT --clients 64 [--typed true] [--warmup S --duration S] --rows FILE
  *             (with target/isp-lock-service.jar on the class path)
  * quiet       [--quiet-wait S]   waits up to S seconds for other processes to calm down (before redis-benchmark)
  * table       --rows FILE --limits FILE --redis-version V --mode TEXT [--source TEXT] [--notes FILE] [--out FILE]
@@ -115,7 +115,10 @@ public final class Main {
             args.integer("wait-timeout", 120), args.integer("ramp-batch", 500), args.integer("ramp-pause-ms", 100)));
         default -> {
           InProcessService.deploy(vertx, args.string("redis", "127.0.0.1:6379"), "bench");
-          yield UncontendedScenario.run(id, scenario, vertx, new EventBusTransport(vertx, 30_000), clients, warmupMs,
+          boolean typed = args.string("typed", "false").equals("true");
+          Transport transport = typed ? new TypedEventBusTransport(vertx, 30_000) : new EventBusTransport(vertx, 30_000);
+          yield UncontendedScenario.run(id, typed ? scenario + " (typed records, as the HTTP verticle sends)" : scenario,
+            vertx, transport, clients, warmupMs,
             durationMs, cpu,
             "the benchmark JVM (service and callers together)");
         }
