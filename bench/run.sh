@@ -229,6 +229,11 @@ log "event bus: service deployed in the benchmark JVM"
 "${BENCH_JVM[@]}" -cp "$SERVICE_JAR:$BENCH_JAR" io.isp.lock.bench.Main eventbus --id d64 \
   --redis "127.0.0.1:$REDIS_PORT" --redis-pid "$REDIS_PID" --quiet-wait "$QUIET_WAIT" --clients "$EVENTBUS_CLIENTS" --warmup "$WARMUP" --duration "$DURATION" --rows "$ROWS" \
   || log "the eventbus row failed (exit $?)"
+redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+log "event bus, typed records (what the HTTP verticle sends): service deployed in the benchmark JVM"
+"${BENCH_JVM[@]}" -cp "$SERVICE_JAR:$BENCH_JAR" io.isp.lock.bench.Main eventbus --id d64t --typed true \
+  --redis "127.0.0.1:$REDIS_PORT" --redis-pid "$REDIS_PID" --quiet-wait "$QUIET_WAIT" --clients "$EVENTBUS_CLIENTS" --warmup "$WARMUP" --duration "$DURATION" --rows "$ROWS" \
+  || log "the typed eventbus row failed (exit $?)"
 
 # --- 6. the table ------------------------------------------------------------------------------------
 mkdir -p "$ROOT/bench/results"
