@@ -1,17 +1,26 @@
 package io.isp.lock.api;
 
-/** Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS are public API: they take and return the HTTP bodies. */
+/**
+ * Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS, FORCE_UNLOCK and LIST are
+ * public API: they take and return the HTTP bodies.
+ */
 public final class LockAddresses {
 
   public static final String LOCK = "isp-lock-service.lock";
   public static final String UNLOCK = "isp-lock-service.unlock";
   public static final String EXTEND = "isp-lock-service.extend";
   public static final String STATUS = "isp-lock-service.status";
+  /** Operators: {@code {"key"}} removes the lock whoever holds it. No token is asked on the event bus: its callers are trusted. */
+  public static final String FORCE_UNLOCK = "isp-lock-service.force-unlock";
+  /** {@code {"prefix", "limit", "cursor"}}: a page of held locks. */
+  public static final String LIST = "isp-lock-service.list";
   /**
    * Internal, published: {@code {"requestId"}} ends the wait of the lock request sent with that
    * {@link #REQUEST_ID_HEADER}, on whichever node holds it.
    */
   public static final String CANCEL = "isp-lock-service.cancel";
+  /** Delivery header saying who sends an operator's request (force-unlock), for the audit log; set by the HTTP verticle. */
+  public static final String ACTOR_HEADER = "actor";
   /** Delivery header naming a lock request, so that it can be cancelled. */
   public static final String REQUEST_ID_HEADER = "request-id";
   /** Internal: answers when Redis answers PING; readiness of an edge node asks any lock node. */

@@ -45,6 +45,37 @@ public final class LockRequests {
     return new StatusQuery(key(body));
   }
 
+  public ForceUnlockCommand forceUnlock(JsonObject body) {
+    return new ForceUnlockCommand(key(body));
+  }
+
+  /** {@code prefix} (default: every key), {@code limit} (1..1000, default 100), {@code cursor} (absent: the first page). */
+  public ListQuery list(JsonObject body) {
+    Object prefix = body.getValue("prefix");
+    if (prefix != null && !(prefix instanceof String)) {
+      throw LockException.invalidField("prefix", "must be a string");
+    }
+    if (prefix != null && Unicode.hasLoneSurrogate((String) prefix)) {
+      throw LockException.invalidField("prefix", "must be Unicode text: it has a lone UTF-16 surrogate");
+    }
+    Object limit = body.getValue("limit");
+    int pageSize = ListQuery.DEFAULT_LIMIT;
+    if (limit != null) {
+      if (!(limit instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+        throw LockException.invalidField("limit", "must be a whole number");
+      }
+      if (number.doubleValue() < 1 || number.doubleValue() > ListQuery.MAX_LIMIT) {
+        throw LockException.invalidField("limit", "must be 1.." + ListQuery.MAX_LIMIT);
+      }
+      pageSize = number.intValue();
+    }
+    Object cursor = body.getValue("cursor");
+    if (cursor != null && !(cursor instanceof String)) {
+      throw LockException.invalidField("cursor", "must be a string (the previous page's cursor)");
+    }
+    return new ListQuery(prefix == null ? "" : (String) prefix, pageSize, (String) cursor);
+  }
+
   /** "ttlInSec" is the original service's current name for "ttl"; "ttl" wins when both are given. */
   private static String ttlField(JsonObject body) {
     return body.getValue("ttl") != null || body.getValue("ttlInSec") == null ? "ttl" : "ttlInSec";

@@ -1,6 +1,9 @@
 package io.isp.lock.client;
 
+import io.isp.lock.api.ForceReleased;
+import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockStatus;
 import io.vertx.core.Future;
@@ -57,6 +60,24 @@ public final class LockClient {
 
   public Future<LockStatus> status(String key) {
     return request(LockAddresses.STATUS, new JsonObject().put("key", key), Duration.ZERO).map(LockStatus::fromJson);
+  }
+
+  /**
+   * A page of held locks whose keys start with {@code prefix} (literally), at most {@code limit}
+   * (1..1000), from {@code cursor} (null: the first page). Go on while {@link LockPage#cursor()} is
+   * not null; a page may hold fewer locks than asked for while more follow.
+   */
+  public Future<LockPage> list(String prefix, int limit, String cursor) {
+    return request(LockAddresses.LIST, new ListQuery(prefix, limit, cursor).toJson(), Duration.ZERO).map(LockPage::fromJson);
+  }
+
+  /**
+   * For operators: removes the lock on {@code key} whoever holds it; waiters wake as on an unlock,
+   * and the old holder's unlock or extend then fails. Fails with {@code not_held} when nothing held it.
+   */
+  public Future<ForceReleased> forceUnlock(String key) {
+    return request(LockAddresses.FORCE_UNLOCK, new JsonObject().put("key", key), Duration.ZERO)
+      .map(reply -> ForceReleased.fromJson(key, reply));
   }
 
   /** {@link #withLock(String, Duration, Duration, Supplier)} with the service's default wait. */

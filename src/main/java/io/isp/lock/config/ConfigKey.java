@@ -29,6 +29,8 @@ public final class ConfigKey<T> {
   public static final ConfigKey<String> HTTP_HOST = key("http.host", "0.0.0.0", ConfigValues::string);
   public static final ConfigKey<Integer> HTTP_PORT = key("http.port", 8080, ConfigValues.integer(0, 65535));
   public static final ConfigKey<List<String>> HTTP_TOKENS = key("http.tokens", List.of(), ConfigValues::list);
+  /** Tokens that may also force-unlock; empty: nobody may. */
+  public static final ConfigKey<List<String>> HTTP_ADMIN_TOKENS = key("http.adminTokens", List.of(), ConfigValues::list);
   public static final ConfigKey<Duration> HTTP_SHUTDOWN_TIMEOUT =
     key("http.shutdownTimeout", Duration.ofSeconds(10), ConfigValues::duration);
   public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT =

@@ -57,7 +57,8 @@ public final class ConfigReader {
     int maxConnections = get(HTTP_MAX_CONNECTIONS);
     return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT),
       get(HTTP_IDLE_TIMEOUT),
-      maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()));
+      maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()),
+      get(HTTP_ADMIN_TOKENS));
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
  * The HTTP front end.
  *
  * @param tokens accepted {@code X-Application-Token} values; empty means no authentication
+ * @param adminTokens tokens that may also force-unlock (and are accepted wherever {@code tokens} are); empty: nobody may
  * @param shutdownTimeout how long SIGTERM waits for in-flight requests before closing connections
  * @param idleTimeout how long a connection may go without a request in progress, and how long a request's
  *   header, then its body, may take to arrive, before the connection is closed
@@ -17,13 +18,14 @@ import java.util.List;
  *     is {@link #defaultMaxConnections} of this process's file-descriptor limit
  */
 public record HttpConfig(String host, int port, List<String> tokens, Duration shutdownTimeout, Duration idleTimeout,
-                         int maxConnections) {
+                         int maxConnections, List<String> adminTokens) {
 
   /** What {@link #fileDescriptorLimit()} assumes where the JVM cannot tell. */
   static final long UNKNOWN_FD_LIMIT = 10_000;
 
   public HttpConfig {
     tokens = List.copyOf(tokens);
+    adminTokens = List.copyOf(adminTokens);
   }
 
   /**

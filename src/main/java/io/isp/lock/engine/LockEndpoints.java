@@ -35,16 +35,24 @@ final class LockEndpoints {
     this.bus = bus;
   }
 
-  /** Serves {@code address}: {@code run} gets the command and the request id. */
+  /**
+   * Who sent a request: its id (for the log), and for operators' requests who the HTTP verticle
+   * found them to be (an admin token's index and short hash; null on the event bus).
+   */
+  record Caller(String requestId, String actor) {
+  }
+
+  /** Serves {@code address}: {@code run} gets the command and its {@link Caller}. */
   <C, R> Future<Void> serve(String address, Class<C> type, Function<JsonObject, C> fromJson,
-                            BiFunction<C, String, Future<R>> run, Function<R, JsonObject> toJson) {
+                            BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
     return bus.<Object>consumer(address, message -> {
       String requestId = requestId(message);
+      Caller caller = new Caller(requestId, message.headers().get(LockAddresses.ACTOR_HEADER));
       Object body = message.body();
       boolean typed = type.isInstance(body);
       Future<R> result;
       try {
-        result = run.apply(typed ? type.cast(body) : fromJson.apply(jsonBody(body)), requestId);
+        result = run.apply(typed ? type.cast(body) : fromJson.apply(jsonBody(body)), caller);
       } catch (LockException invalid) {
         result = Future.failedFuture(invalid);
       }

@@ -1,5 +1,7 @@
 package io.isp.lock.engine;
 
+import io.isp.lock.api.ListQuery;
+import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockStatus;
 import io.vertx.core.Future;
 
@@ -34,6 +36,22 @@ interface LockStore {
   Future<OwnerReply> extend(String key, String lockKey, long ttlMs);
 
   Future<LockStatus> status(String key);
+
+  /** What a force-unlock did: removed a lock (with its holder's fencing token, if any) or found none. */
+  record Forced(boolean removed, Long fencingToken) {
+  }
+
+  /** Removes the lock on {@code key} whoever holds it, and announces the release like an unlock. */
+  Future<Forced> forceRelease(String key);
+
+  /** A page of held locks; an unreadable cursor fails with {@code invalid_field} naming {@code cursor}. */
+  Future<LockPage> list(ListQuery query);
+
+  /**
+   * Tells every instance that this one ({@code instanceId}) has {@code count} calls waiting for
+   * {@code key}, for {@code validityMs} unless told again (0: none any more).
+   */
+  Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs);
 
   /** Asks whether the store answers, as bounded as every other call. */
   Future<Void> probe();

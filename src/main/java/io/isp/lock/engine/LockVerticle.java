@@ -1,6 +1,10 @@
 package io.isp.lock.engine;
 
 import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.ForceReleased;
+import io.isp.lock.api.ForceUnlockCommand;
+import io.isp.lock.api.ListQuery;
+import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LocalCodec;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
@@ -39,6 +43,7 @@ public final class LockVerticle extends VerticleBase {
   private WaitQueues queues;
   private ReleaseSubscriber subscriber;
   private LockEndpoints endpoints;
+  private WaiterCounts waiterCounts;
 
   public LockVerticle(ServiceConfig config) {
     this.config = config;
@@ -58,20 +63,28 @@ public final class LockVerticle extends VerticleBase {
     LocalCodec.register(vertx);
     master = RedisMasters.create(vertx, config.redis());
     store = new RedisLockStore(master, config.redis());
-    queues = new WaitQueues(store, Timers.of(vertx), probePeriodMs(config.redis().commandTimeout().toMillis()));
+    Timers timers = Timers.of(vertx);
+    waiterCounts = new WaiterCounts(store, timers, () -> queues.waitingByKey());
+    queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), waiterCounts::wake);
+    LockAdmin admin = new LockAdmin(store);
     subscriber = new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
     EventBus bus = vertx.eventBus();
     endpoints = new LockEndpoints(bus);
     return checkRedis().compose(ready -> {
       subscriber.start();
       return Future.all(List.of(
-        endpoints.serve(LockAddresses.LOCK, LockCommand.class, requests::lock, queues::lock, LockGrant::toJson),
+        endpoints.serve(LockAddresses.LOCK, LockCommand.class, requests::lock,
+          (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
         endpoints.serve(LockAddresses.UNLOCK, UnlockCommand.class, requests::unlock,
-          (command, requestId) -> queues.unlock(command), Released::toJson),
+          (command, caller) -> queues.unlock(command), Released::toJson),
         endpoints.serve(LockAddresses.EXTEND, ExtendCommand.class, requests::extend,
-          (command, requestId) -> queues.extend(command), LockGrant::toJson),
+          (command, caller) -> queues.extend(command), LockGrant::toJson),
         endpoints.serve(LockAddresses.STATUS, StatusQuery.class, requests::status,
-          (query, requestId) -> queues.status(query), LockStatus::toJson),
+          (query, caller) -> queues.status(query), LockStatus::toJson),
+        endpoints.serve(LockAddresses.FORCE_UNLOCK, ForceUnlockCommand.class, requests::forceUnlock,
+          (command, caller) -> admin.forceUnlock(command, caller.actor()), ForceReleased::toJson),
+        endpoints.serve(LockAddresses.LIST, ListQuery.class, requests::list,
+          (query, caller) -> admin.list(query), LockPage::toJson),
         bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
         bus.consumer(LockAddresses.READY, message -> ready()
           .onSuccess(message::reply).onFailure(error -> message.fail(503, error.getMessage()))).completion(),
@@ -84,6 +97,7 @@ public final class LockVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     queues.stop();
+    waiterCounts.stop();
     return endpoints.drained(config.redis().commandTimeout().toMillis())
       .compose(v -> subscriber.close())
       .eventually(master::close);

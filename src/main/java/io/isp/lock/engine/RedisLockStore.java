@@ -2,6 +2,8 @@ package io.isp.lock.engine;
 
 import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockException;
+import io.isp.lock.api.ListQuery;
+import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockStatus;
 import io.isp.lock.config.RedisConfig;
 import io.isp.lock.redis.LuaScript;
@@ -13,6 +15,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -100,15 +104,55 @@ final class RedisLockStore implements LockStore {
 
   @Override
   public Future<LockStatus> status(String key) {
-    return bounded(scripts.run(LuaScript.STATUS, redisKey(key), fenceKey(key)))
+    return bounded(scripts.run(LuaScript.STATUS, redisKey(key), fenceKey(key), waitersKey(key)))
       .map(reply -> {
         long pttl = reply.get(0).toLong();
         Long fencingToken = reply.get(1) == null ? null : reply.get(1).toLong();
+        int waiters = reply.get(2).toInteger();
         return pttl == -2
-          ? new LockStatus(key, false, null, null)
-          : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken);
+          ? new LockStatus(key, false, null, null, waiters)
+          : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken, waiters);
       })
       .recover(RedisLockStore::failure);
+  }
+
+  @Override
+  public Future<Forced> forceRelease(String key) {
+    return bounded(scripts.run(LuaScript.FORCE_UNLOCK, redisKey(key), fenceKey(key), channel, key))
+      .map(reply -> reply.get(0).toInteger() == 1
+        ? new Forced(true, reply.get(1) == null ? null : reply.get(1).toLong())
+        : new Forced(false, null))
+      .recover(RedisLockStore::failure);
+  }
+
+  @Override
+  public Future<LockPage> list(ListQuery query) {
+    ScanCursor from;
+    try {
+      from = ScanCursor.decode(query.cursor());
+    } catch (LockException invalid) {
+      return Future.failedFuture(invalid);
+    }
+    String lockKeys = prefix + "::";
+    return bounded(scripts.run(LuaScript.LIST, ScanCursor.globEscape(lockKeys + query.prefix()) + "*",
+        from.redisCursor(), Integer.toString(query.limit()), from.after(), lockKeys, prefix + ":fence:"))
+      .map(reply -> {
+        List<LockPage.Entry> locks = new ArrayList<>();
+        for (int i = 2; i + 2 < reply.size(); i += 3) {
+          long pttl = reply.get(i + 1).toLong();
+          locks.add(new LockPage.Entry(reply.get(i).toString(), pttl < 0 ? null : pttl,
+            reply.get(i + 2) == null ? null : reply.get(i + 2).toLong()));
+        }
+        ScanCursor next = new ScanCursor(reply.get(0).toString(), reply.get(1).toString());
+        return new LockPage(locks, next.isEnd() ? null : next.encode());
+      })
+      .recover(RedisLockStore::failure);
+  }
+
+  @Override
+  public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
+    return bounded(scripts.run(LuaScript.WAITERS, waitersKey(key), instanceId, Integer.toString(count),
+      Long.toString(validityMs))).<Void>mapEmpty().recover(RedisLockStore::failure);
   }
 
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do. */
@@ -126,6 +170,11 @@ final class RedisLockStore implements LockStore {
 
   private String redisKey(String key) {
     return prefix + "::" + key;
+  }
+
+  /** Internal keys all begin with {@code P:fence}, a text no prefix may contain; see README, Redis layout. */
+  private String waitersKey(String key) {
+    return prefix + ":fence-waiters:" + key;
   }
 
   private String fenceKey(String key) {

@@ -31,6 +31,8 @@ final class WaitQueues {
   private final LockKeyGenerator lockKeys = new LockKeyGenerator();
   private final GrantReclaimer reclaimer;
   private final long probePeriodMs;
+  /** Told whenever a call starts waiting (see {@link WaiterCounts}). */
+  private final Runnable waitingChanged;
   private final Map<String, KeyQueue> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
@@ -42,11 +44,12 @@ final class WaitQueues {
    * While calls wait, the store is probed every {@code probePeriodMs}: a waiter whose head makes no
    * call (it waits for a notice or for the holder's TTL) still hears of an outage.
    */
-  WaitQueues(LockStore store, Timers timers, long probePeriodMs) {
+  WaitQueues(LockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
     this.store = store;
     this.timers = timers;
     this.reclaimer = new GrantReclaimer(store, timers);
     this.probePeriodMs = probePeriodMs;
+    this.waitingChanged = waitingChanged;
   }
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
@@ -78,6 +81,7 @@ final class WaitQueues {
       pump(queue);
     }
     armProbe();
+    waitingChanged.run();
     return waiter.future();
   }
 
@@ -157,6 +161,17 @@ final class WaitQueues {
   /** Calls blocked here now. */
   int waiting() {
     return queues.values().stream().mapToInt(KeyQueue::size).sum();
+  }
+
+  /** Calls blocked here now, per key. */
+  Map<String, Integer> waitingByKey() {
+    Map<String, Integer> counts = new HashMap<>();
+    queues.forEach((key, queue) -> {
+      if (queue.size() > 0) {
+        counts.put(key, queue.size());
+      }
+    });
+    return counts;
   }
 
   /** Keys with a queue (for tests: none once every waiter is answered). */

@@ -7,6 +7,8 @@ enum HttpError implements ProblemCode {
   /** A request that is not valid HTTP/1.1 (request line, header syntax, no Host). */
   BAD_REQUEST(400, "bad_request", "Malformed HTTP request"),
   UNAUTHORIZED(401, "unauthorized", "Missing or unknown application token"),
+  /** The token is valid but may not do this (force-unlock needs an admin token). */
+  FORBIDDEN(403, "forbidden", "Forbidden"),
   NOT_FOUND(404, "not_found", "No such endpoint"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "Request body too large"),

@@ -50,8 +50,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(guard::requestArrived);
     router.route().handler(new AdmissionGate(admission, guard));
     // Authentication first: without a token nothing under /api/ is revealed, not even which paths exist
-    if (!config.http().tokens().isEmpty()) {
-      router.route("/api/*").handler(new TokenAuthHandler(config.http().tokens()));
+    TokenSet tokens = new TokenSet(config.http().tokens());
+    TokenSet adminTokens = new TokenSet(config.http().adminTokens());
+    if (!tokens.isEmpty()) {
+      router.route("/api/*").handler(new TokenAuthHandler(tokens, adminTokens));
     }
     router.route().handler(MethodRouting.options(router));
 
@@ -71,7 +73,11 @@ public final class HttpVerticle extends VerticleBase {
     router.post(API + "/lock").handler(api::lock);
     router.post(API + "/unlock").handler(api::unlock);
     router.post(API + "/extend").handler(api::extend);
+    MethodRouting.getAndHead(router, API + LockApi.LIST_PATH).handler(api::list);
     MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
+    MethodRouting.deleteUnder(router, API + LockApi.STATUS_PATH + "*")
+      .handler(new AdminAuth(adminTokens, tokens))
+      .handler(api::forceUnlock);
 
     // vertx-web's own 400s: a status path's malformed key (invalid_field), or HTTP itself (no Host
     // header, an undecodable chunked body: bad_request)

@@ -1,6 +1,8 @@
 package io.isp.lock.http;
 
 import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.ForceUnlockCommand;
+import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
@@ -13,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -23,6 +26,7 @@ import java.util.function.Supplier;
 final class LockApi {
 
   static final String STATUS_PATH = "/locks/";
+  static final String LIST_PATH = "/locks";
 
   private final LockRequests requests;
   private final LockBus bus;
@@ -84,6 +88,44 @@ final class LockApi {
     if (query != null) {
       String requestId = nextRequestId();
       bus.request(LockAddresses.STATUS, query, StatusQuery::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    }
+  }
+
+  /** {@code GET .../locks?prefix=P&limit=N&cursor=C}: a page of held locks (never their lockKeys). */
+  void list(RoutingContext ctx) {
+    if (ctx.request().path().endsWith("/")) {
+      // vertx-web gives ".../locks/" to this route too; it is a status call for the empty key, refused as it always was
+      status(ctx);
+      return;
+    }
+    ListQuery query = validated(ctx, () -> {
+      Map<String, String> params = PathKey.query(ctx.request().query());
+      JsonObject body = new JsonObject().put("prefix", params.get("prefix")).put("cursor", params.get("cursor"));
+      String limit = params.get("limit");
+      if (limit != null) {
+        if (!limit.matches("[0-9]{1,9}")) {
+          throw LockException.invalidField("limit", "must be a whole number 1.." + ListQuery.MAX_LIMIT);
+        }
+        body.put("limit", Integer.parseInt(limit));
+      }
+      return requests.list(body);
+    });
+    if (query != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.LIST, query, ListQuery::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    }
+  }
+
+  /** {@code DELETE .../locks/{key}}, after {@link AdminAuth}: removes the lock whoever holds it. */
+  void forceUnlock(RoutingContext ctx) {
+    String path = ctx.request().path();
+    ForceUnlockCommand command = validated(ctx, () -> requests.forceUnlock(new JsonObject()
+      .put("key", PathKey.decode(path.substring(path.indexOf(STATUS_PATH) + STATUS_PATH.length())))));
+    if (command != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.FORCE_UNLOCK, command, ForceUnlockCommand::toJson, 0, requestId, ctx.get(AdminAuth.ACTOR))
         .onComplete(outcome -> reply(ctx, outcome, requestId));
     }
   }

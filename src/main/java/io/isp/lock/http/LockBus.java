@@ -1,6 +1,8 @@
 package io.isp.lock.http;
 
 import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.ForceReleased;
+import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockGrant;
@@ -36,11 +38,20 @@ final class LockBus {
   /** Sends {@code command} and answers the reply body, or fails with the {@link LockException} to send the client. */
   <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
                                  long waitMs, String requestId) {
+    return request(address, command, commandJson, waitMs, requestId, null);
+  }
+
+  /** {@code actor}: who an operator's request comes from, for the audit line (null: none). */
+  <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
+                                 long waitMs, String requestId, String actor) {
     DeliveryOptions delivery = new DeliveryOptions()
       // the LockVerticle answers within the wait plus a Redis call or two; past that it is gone
       .setSendTimeout(waitMs + 2 * commandTimeoutMs + 1000)
       .setLocalOnly(local)
       .addHeader(LockAddresses.REQUEST_ID_HEADER, requestId);
+    if (actor != null) {
+      delivery.addHeader(LockAddresses.ACTOR_HEADER, actor);
+    }
     return vertx.eventBus().request(address, local ? command : commandJson.apply(command), delivery)
       .map(LockBus::replyJson)
       .recover(failure -> Future.failedFuture(toProblem(failure)));
@@ -74,6 +85,12 @@ final class LockBus {
     }
     if (body instanceof Released released) {
       return released.toJson();
+    }
+    if (body instanceof ForceReleased forced) {
+      return forced.toJson();
+    }
+    if (body instanceof LockPage page) {
+      return page.toJson();
     }
     return (JsonObject) body;
   }

@@ -44,6 +44,21 @@ final class MethodRouting {
   }
 
   /**
+   * A DELETE route for the paths under a prefix ({@code .../locks/*}). vertx-web would also give it
+   * the bare prefix ({@code .../locks}), a resource that exists with other methods: 405 there.
+   */
+  static Route deleteUnder(Router router, String path) {
+    String prefix = path.substring(0, path.length() - 1);
+    return router.delete(path).handler(ctx -> {
+      if (ctx.normalizedPath().startsWith(prefix)) {
+        ctx.next();
+      } else {
+        ctx.fail(405);
+      }
+    });
+  }
+
+  /**
    * HEAD gets GET's headers, Content-Length included: Vert.x sends none for HEAD, leaving the
    * client unable to tell the size the GET would have had.
    */

@@ -16,7 +16,10 @@ public enum LuaScript {
   LOCK("lock.lua", 3, "fencing.lua"),
   UNLOCK("unlock.lua", 3, "owner.lua", "fencing.lua"),
   EXTEND("extend.lua", 2, "owner.lua"),
-  STATUS("status.lua", 2);
+  STATUS("status.lua", 3),
+  FORCE_UNLOCK("force_unlock.lua", 2),
+  WAITERS("waiters.lua", 1),
+  LIST("list.lua", 0);
 
   private final String source;
   private final String sha;

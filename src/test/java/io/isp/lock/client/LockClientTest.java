@@ -69,6 +69,29 @@ class LockClientTest {
   }
 
   @Test
+  @DisplayName("list pages through held locks; forceUnlock removes one whoever holds it, then not_held")
+  void listAndForceUnlock() {
+    Lock a = await(locks.lock("client-list-a", Duration.ofSeconds(30), Duration.ZERO));
+    await(locks.lock("client-list-b", Duration.ofSeconds(30), Duration.ZERO));
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      io.isp.lock.api.LockPage page = await(locks.list("client-list-", 1, cursor));
+      page.locks().forEach(entry -> keys.add(entry.key()));
+      cursor = page.cursor();
+    } while (cursor != null);
+    assertThat(keys).containsExactlyInAnyOrder("client-list-a", "client-list-b");
+
+    io.isp.lock.api.ForceReleased forced = await(locks.forceUnlock("client-list-a"));
+    assertThat(forced.fencingToken()).isEqualTo(a.fencingToken());
+    assertThat(await(locks.status("client-list-a")).locked()).isFalse();
+    LockException notHeld = catchThrowableOfType(LockException.class, () -> await(locks.forceUnlock("client-list-a")));
+    assertThat(notHeld.error()).isEqualTo(ErrorCode.NOT_HELD);
+    LockException gone = catchThrowableOfType(LockException.class, () -> await(a.unlock()));
+    assertThat(gone.error()).isEqualTo(ErrorCode.NOT_HELD);
+  }
+
+  @Test
   @DisplayName("withLock runs the action holding the lock and unlocks after success")
   void withLockSuccess(VertxTestContext test) {
     locks.withLock("with", Duration.ofSeconds(30),

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class FakeLockStore implements LockStore {
 
-  enum Op { ACQUIRE, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE }
+  enum Op { ACQUIRE, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST, PUBLISH_WAITERS }
 
   /** One call the scheduler made; answer it with one of the methods below. */
   static final class Call {
@@ -119,6 +119,21 @@ final class FakeLockStore implements LockStore {
   @Override
   public Future<Void> probe() {
     return call(Op.PROBE, "", null, null, 0);
+  }
+
+  @Override
+  public Future<Forced> forceRelease(String key) {
+    return call(Op.FORCE_RELEASE, key, null, null, 0);
+  }
+
+  @Override
+  public Future<io.isp.lock.api.LockPage> list(io.isp.lock.api.ListQuery query) {
+    return call(Op.LIST, query.prefix(), null, null, 0);
+  }
+
+  @Override
+  public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
+    return call(Op.PUBLISH_WAITERS, key, instanceId, null, count); // the count travels as ttlMs
   }
 
   @Override

@@ -31,7 +31,7 @@ class WaitQueuesTest {
 
   private final FakeLockStore store = new FakeLockStore();
   private final FakeTimers timers = new FakeTimers();
-  private WaitQueues queues = new WaitQueues(store, timers, NO_PROBE_MS);
+  private WaitQueues queues = new WaitQueues(store, timers, NO_PROBE_MS, () -> { });
 
   /** Whatever a test did, nothing may be left behind once its calls are answered: no queue, no timer, no call. */
   @AfterEach
@@ -322,7 +322,7 @@ class WaitQueuesTest {
     @Test
     @DisplayName("waiters that make no store call hear of an outage through the probe")
     void probeFindsTheOutage() {
-      queues = new WaitQueues(store, timers, PROBE_MS);
+      queues = new WaitQueues(store, timers, PROBE_MS, () -> { });
       Future<LockGrant> head = waitingHead("k");
       Future<LockGrant> behind = lock("k");
 
@@ -339,7 +339,7 @@ class WaitQueuesTest {
     @Test
     @DisplayName("a probe that succeeds changes nothing; probing stops when nobody waits")
     void probeStopsWithTheLastWaiter() {
-      queues = new WaitQueues(store, timers, PROBE_MS);
+      queues = new WaitQueues(store, timers, PROBE_MS, () -> { });
       Future<LockGrant> waiter = lock("k", 600, null);
       store.next(Op.ACQUIRE, "k").held(TTL_MS);
       timers.advance(PROBE_MS);

@@ -32,14 +32,15 @@ class RoutingTest {
     new Resource(API + "/lock", "POST"),
     new Resource(API + "/unlock", "POST"),
     new Resource(API + "/extend", "POST"),
-    new Resource(API + "/locks/routing-key", "GET, HEAD"),
-    new Resource(API + "/locks/a%2Fb", "GET, HEAD"),
+    new Resource(API + "/locks", "GET, HEAD"),
+    new Resource(API + "/locks/routing-key", "DELETE, GET, HEAD"),
+    new Resource(API + "/locks/a%2Fb", "DELETE, GET, HEAD"),
     new Resource("/health/live", "GET, HEAD"),
     new Resource("/health/ready", "GET, HEAD"));
 
   /** Paths that do not exist, some of them next to ones that do. */
   private static final List<String> NOWHERE = List.of(
-    API + "/nope", API + "/lock/extra", API + "/locks", API, API + "/", "/nope", "/", "/health", "/health/livex");
+    API + "/nope", API + "/lock/extra", API + "/lockz", API, API + "/", "/nope", "/", "/health", "/health/livex");
 
   private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
@@ -75,6 +76,12 @@ class RoutingTest {
       }
     }
     return cases.stream();
+  }
+
+  @Test
+  @DisplayName("DELETE on a key reaches force-unlock (403 here: this service has no admin tokens), not a 405")
+  void deleteReachesForceUnlock() {
+    assertProblem(service.send("DELETE", API + "/locks/routing-key", null), 403, "forbidden");
   }
 
   @ParameterizedTest(name = "{0} {1} -> 405, Allow: {2}")
@@ -137,7 +144,7 @@ class RoutingTest {
     assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type"));
     // the body of /health/ready or a status carries live numbers, but not its length: same keys, same shape
     assertThat(head.header("Content-Length")).isNotNull();
-    if (path.startsWith("/health/live") || path.contains("/locks/")) {
+    if (path.startsWith("/health/live") || path.contains("/locks/")) { // a listing's TTLs change its length
       assertThat(head.header("Content-Length")).isEqualTo(get.header("Content-Length"));
     }
   }
