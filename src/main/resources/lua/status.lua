@@ -1,6 +1,6 @@
 -- Reads a lock without revealing its owner.
 -- KEYS[1] lock key, KEYS[2] its fencing-token key, KEYS[3] the calls waiting for it, per instance
--- (a hash of instance id -> "count expiresAtMs", see waiters.lua).
+-- (a hash of instance id -> "count expiresAtMs", written by each instance while calls wait there).
 -- Returns {remaining TTL in ms (-2: not locked, -1: no TTL), fencing token or false, waiting calls}.
 local waiting = 0
 local counts = redis.call('HVALS', KEYS[3])

@@ -149,10 +149,20 @@ final class RedisLockStore implements LockStore {
       .recover(RedisLockStore::failure);
   }
 
+  /**
+   * Plain HSET + PEXPIRE (or HDEL), pipelined, rather than a script: the entry carries its own expiry
+   * by this instance's clock ("count expiresAtMs"), which status.lua compares with Redis's; the
+   * servers' clocks agree to far better than the entries' 15 s.
+   */
   @Override
   public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
-    return bounded(scripts.run(LuaScript.WAITERS, waitersKey(key), instanceId, Integer.toString(count),
-      Long.toString(validityMs))).<Void>mapEmpty().recover(RedisLockStore::failure);
+    String hash = waitersKey(key);
+    Future<?> write = count == 0
+      ? master.send(Request.cmd(Command.HDEL).arg(hash).arg(instanceId))
+      : Future.all(
+        master.send(Request.cmd(Command.HSET).arg(hash).arg(instanceId).arg(count + " " + (System.currentTimeMillis() + validityMs))),
+        master.send(Request.cmd(Command.PEXPIRE).arg(hash).arg(validityMs)));
+    return bounded(write).<Void>mapEmpty().recover(RedisLockStore::failure);
   }
 
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do. */

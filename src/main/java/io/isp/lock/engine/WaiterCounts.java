@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * Publishes how many calls wait in this instance, per key, so that a status on any instance counts
- * the waiters of all (lua/waiters.lua, lua/status.lua). Costs nothing while nothing waits: it ticks
+ * the waiters of all (RedisLockStore#publishWaiters, lua/status.lua). Costs nothing while nothing waits: it ticks
  * only while this instance has waiters, or has published counts it has not yet withdrawn, and it
  * writes only what changed (and, every few seconds, refreshes what it published, so that the entries
  * of an instance that died stop counting).

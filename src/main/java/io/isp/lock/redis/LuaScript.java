@@ -18,7 +18,6 @@ public enum LuaScript {
   EXTEND("extend.lua", 2, "owner.lua"),
   STATUS("status.lua", 3),
   FORCE_UNLOCK("force_unlock.lua", 2),
-  WAITERS("waiters.lua", 1),
   LIST("list.lua", 0);
 
   private final String source;
