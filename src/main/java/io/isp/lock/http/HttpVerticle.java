@@ -2,6 +2,7 @@ package io.isp.lock.http;
 
 import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.logging.RequestIdLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
@@ -108,8 +109,8 @@ public final class HttpVerticle extends VerticleBase {
   /** A bug in a handler: logged once, with an id that the client's problem carries too. */
   private static void internalError(RoutingContext ctx) {
     String requestId = "http-" + UUID.randomUUID();
-    LOG.log(System.Logger.Level.ERROR,
-      "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure());
+    RequestIdLog.withRequestId(requestId, () -> LOG.log(System.Logger.Level.ERROR,
+      "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure()));
     Problems.internalError(ctx, requestId);
   }
 

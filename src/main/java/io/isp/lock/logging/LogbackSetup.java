@@ -7,6 +7,8 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import io.isp.lock.config.LogConfig;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +17,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Configures Logback for the process from {@code logLevel}, in code rather than from a logback.xml:
- * the level is a configuration key like any other (file, system property or environment), and
- * whatever logback*.xml happens to be on the class path (a test's) cannot change what the process
- * prints. One appender, on stderr, synchronous: a record is written before the call
+ * Configures Logback for the process from {@code logLevel} and {@code log.format}, in code rather
+ * than from a logback.xml: the format is a configuration key like any other (file, system property
+ * or environment), and whatever logback*.xml happens to be on the class path (a test's) cannot change
+ * what the process prints. One appender, on stderr, synchronous: a record is written before the call
  * that logged it returns, so nothing is lost when the process exits right after.
  */
 public final class LogbackSetup {
 
-  /** As the service printed before Logback, one line per record, then any stack trace. */
+  /** {@code log.format: text}: as the service printed before Logback, one line per record, then any stack trace. */
   static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %level [%logger] %msg%n";
   /** Chatty at debug and trace and saying nothing about locks there: never below info. */
   static final List<String> FLOOR_AT_INFO = List.of("io.netty", "com.hazelcast");
@@ -31,8 +33,8 @@ public final class LogbackSetup {
   private LogbackSetup() {
   }
 
-  /** Replaces the whole Logback configuration: everything at {@code logLevel}, to stderr. */
-  public static void apply(String logLevel) {
+  /** Replaces the whole Logback configuration: everything at {@code logLevel}, to stderr, in {@code format}. */
+  public static void apply(String logLevel, LogConfig.Format format) {
     LoggerContext context = context();
     context.reset();
     // java.util.logging levels follow Logback's, so that records JUL would drop anyway are not
@@ -47,7 +49,7 @@ public final class LogbackSetup {
     stderr.setContext(context);
     stderr.setName("stderr");
     stderr.setTarget("System.err");
-    stderr.setEncoder(text(context));
+    stderr.setEncoder(encoder(context, format));
     stderr.start();
 
     Level level = level(logLevel);
@@ -71,7 +73,13 @@ public final class LogbackSetup {
     };
   }
 
-  private static PatternLayoutEncoder text(LoggerContext context) {
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogConfig.Format format) {
+    if (format == LogConfig.Format.JSON) {
+      JsonLineEncoder json = new JsonLineEncoder();
+      json.setContext(context);
+      json.start();
+      return json;
+    }
     PatternLayoutEncoder text = new PatternLayoutEncoder();
     text.setContext(context);
     text.setPattern(TEXT_PATTERN);
