@@ -1,7 +1,7 @@
 package io.isp.lock.config;
 
-/** How the process logs besides its level ({@code logLevel}): {@code log.format}. */
-public record LogConfig(Format format) {
+/** How the process logs besides its level ({@code logLevel}): {@code log.format} and {@code log.access}. */
+public record LogConfig(Format format, boolean access) {
 
   /** {@code log.format}. */
   public enum Format {

@@ -43,6 +43,11 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodec.register(vertx);
     Router router = Router.router(vertx);
+    // log.access: the first route, so that it times the whole request
+    AccessLog accessLog = config.log().access() ? new AccessLog(router) : null;
+    if (accessLog != null) {
+      router.route().handler(accessLog);
+    }
     // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
     // far" to 404, so an endpoint registered before a catch-all would lose its 405.
     router.route().failureHandler(HttpVerticle::clientWentAway);
@@ -95,7 +100,7 @@ public final class HttpVerticle extends VerticleBase {
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false));
     return server.connectionHandler(guard::connected)
-      .invalidRequestHandler(InvalidRequests::answer)
+      .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
       .requestHandler(router)
       .listen();
   }
