@@ -50,6 +50,8 @@ public final class Main {
     ServiceConfig config = readConfig(arguments);
     Logging.configure(config);
     System.Logger log = System.getLogger(Main.class.getName());
+    // what this node was really given, wherever each value came from; secrets masked
+    log.log(System.Logger.Level.INFO, "configuration (" + arguments.configFile() + "): " + config.effective().describe());
     EmbeddedRedis embedded = config.redis().embedded() && config.deploy().lock() ? startEmbedded(config.redis(), log) : null;
     ServiceConfig running = embedded == null ? config : config.withRedis(config.redis().usingEmbedded(embedded.hostPort()));
     ServiceVertx.start(running)

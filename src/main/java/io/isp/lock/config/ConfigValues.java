@@ -44,6 +44,11 @@ final class ConfigValues {
     return key.parse(raw.get(key));
   }
 
+  /** The value of {@code key} as {@link #get} gives it, without counting it as read (for {@link EffectiveConfig}). */
+  Object peek(ConfigKey<?> key) {
+    return key.parse(raw.get(key));
+  }
+
   /** The keys {@link #get} was asked for so far. */
   Set<ConfigKey<?>> keysRead() {
     return Collections.unmodifiableSet(read);
