@@ -1,37 +1,42 @@
 package io.isp.lock;
 
-import java.util.Locale;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import io.isp.lock.config.LogConfig;
+import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.logging.LogbackSetup;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Routes everything (ours, Vert.x, Netty) through java.util.logging at {@code logLevel}, one line per record. */
+/**
+ * Sends everything the process logs to one backend, Logback through SLF4J, and sets it up from the
+ * configuration. The service's own classes log through {@code System.Logger}, which the
+ * slf4j-jdk-platform-logging jar points at SLF4J (as it does the JDK's own loggers); Vert.x, Netty and
+ * Hazelcast are told to use SLF4J here; whatever still logs through java.util.logging is bridged.
+ */
 final class Logging {
 
   private Logging() {
   }
 
-  /** Must run before the first logger is created for the format to apply. */
+  /**
+   * Before anything logs: routes the libraries, and holds the output to warnings until
+   * {@link #configure} knows the format (a json process should print no text line at info).
+   */
   static void init() {
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-      "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL %4$s [%3$s] %5$s%6$s%n");
+    // Vert.x would pick SLF4J by itself when it is there; Hazelcast defaults to java.util.logging
+    setIfAbsent("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    setIfAbsent("hazelcast.logging.type", "slf4j");
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    LogbackSetup.apply("warn", LogConfig.Format.TEXT);
   }
 
-  static void setLevel(String logLevel) {
-    Level level = switch (logLevel.toLowerCase(Locale.ROOT)) {
-      case "trace" -> Level.FINEST;
-      case "debug" -> Level.FINE;
-      case "warn", "warning" -> Level.WARNING;
-      case "error" -> Level.SEVERE;
-      case "off" -> Level.OFF;
-      default -> Level.INFO;
-    };
-    Logger root = Logger.getLogger("");
-    root.setLevel(level);
-    for (Handler handler : root.getHandlers()) {
-      handler.setLevel(level);
+  /** {@code logLevel} on the root logger (Netty and Hazelcast never below info), in {@code log.format}. */
+  static void configure(ServiceConfig config) {
+    LogbackSetup.apply(config.logLevel(), config.log().format());
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
     }
-    // Netty at debug is a firehose that says nothing about locks
-    Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
   }
 }

@@ -48,8 +48,10 @@ public final class Main {
     Logging.init();
     Arguments arguments = parse(args);
     ServiceConfig config = readConfig(arguments);
-    Logging.setLevel(config.logLevel());
+    Logging.configure(config);
     System.Logger log = System.getLogger(Main.class.getName());
+    // what this node was really given, wherever each value came from; secrets masked
+    log.log(System.Logger.Level.INFO, "configuration (" + arguments.configFile() + "): " + config.effective().describe());
     EmbeddedRedis embedded = config.redis().embedded() && config.deploy().lock() ? startEmbedded(config.redis(), log) : null;
     ServiceConfig running = embedded == null ? config : config.withRedis(config.redis().usingEmbedded(embedded.hostPort()));
     ServiceVertx.start(running)
@@ -62,9 +64,9 @@ public final class Main {
         + ", " + running.deploy().eventLoops() + " event loop(s) (config " + arguments.configFile() + ")"))
       .onFailure(error -> {
         if (error instanceof ConfigException) {
-          exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage(), embedded);
+          exit(EXIT_BAD_CONFIG, "configuration error: " + error.getMessage(), null, embedded);
         } else {
-          exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage(), embedded);
+          exit(EXIT_STARTUP_FAILED, "start-up failed: " + error.getMessage(), error, embedded);
         }
       });
   }
@@ -99,7 +101,7 @@ public final class Main {
     try {
       embedded = EmbeddedRedis.start();
     } catch (IOException | RuntimeException e) {
-      System.err.println("start-up failed: cannot start a private redis-server for redis.embedded / --dev: " + e.getMessage());
+      report("start-up failed: cannot start a private redis-server for redis.embedded / --dev: " + e.getMessage(), null);
       System.exit(EXIT_STARTUP_FAILED);
       throw new IllegalStateException(e);
     }
@@ -150,7 +152,8 @@ public final class Main {
       // close Vert.x from this thread, not from a callback on one of the event loops it is stopping
       boolean finished = awaitUntil(deployment.stop(), deadline) && awaitUntil(vertx.close(), deadline);
       if (!finished) {
-        System.err.println("shutdown did not finish within " + boundMs + " ms; exiting anyway");
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+          "shutdown did not finish within " + boundMs + " ms; exiting anyway");
       }
       if (embedded != null) {
         embedded.close();
@@ -159,6 +162,19 @@ public final class Main {
     };
     Signal.handle(new Signal("TERM"), signal -> new Thread(shutdown, "shutdown").start());
     Signal.handle(new Signal("INT"), signal -> new Thread(shutdown, "shutdown").start());
+  }
+
+  /**
+   * Why the process stops, once logging is configured: through the log, in its format (with
+   * {@code cause}'s stack trace, if any); printed anyway when {@code logLevel: off} silences errors.
+   */
+  private static void report(String message, Throwable cause) {
+    System.Logger log = System.getLogger(Main.class.getName());
+    if (log.isLoggable(System.Logger.Level.ERROR)) {
+      log.log(System.Logger.Level.ERROR, message, cause);
+    } else {
+      System.err.println(message);
+    }
   }
 
   /** Blocks the (non-event-loop) shutdown thread until {@code step} completes or the deadline passes. */
@@ -177,8 +193,8 @@ public final class Main {
    * Exits from a thread of its own: System.exit blocks, and must never run on an event loop. The
    * private Redis, if any, is stopped first.
    */
-  private static void exit(int code, String message, EmbeddedRedis embedded) {
-    System.err.println(message);
+  private static void exit(int code, String message, Throwable cause, EmbeddedRedis embedded) {
+    report(message, cause);
     new Thread(() -> {
       if (embedded != null) {
         embedded.close();

@@ -46,7 +46,29 @@ class ShadedJarIT {
   }
 
   @Test
-  @DisplayName("java -jar --dev, clustered: ready, no Hazelcast warning about Java internal API access, SIGTERM exits 0")
+  @DisplayName("one log backend: Logback the only SLF4J provider, System.Logger routed to SLF4J, no Log4j, no SLF4J 1.x binding")
+  void oneLogBackend() throws Exception {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      assertThat(service(jar, "org.slf4j.spi.SLF4JServiceProvider")).isEqualTo("ch.qos.logback.classic.spi.LogbackServiceProvider");
+      assertThat(service(jar, "java.lang.System$LoggerFinder")).isEqualTo("org.slf4j.jdk.platform.logging.SLF4JSystemLoggerFinder");
+      assertThat(jar.stream().map(java.util.zip.ZipEntry::getName)).noneMatch(name -> name.startsWith("org/apache/logging/log4j/")
+        || name.startsWith("org/apache/log4j/") || name.equals("org/slf4j/impl/StaticLoggerBinder.class")
+        || name.startsWith("org/slf4j/simple/") || name.startsWith("org/slf4j/nop/") || name.startsWith("org/slf4j/jul/"));
+    }
+  }
+
+  /** The one implementation a META-INF/services file names (the shade plugin merges them). */
+  private static String service(JarFile jar, String type) throws java.io.IOException {
+    java.util.zip.ZipEntry entry = jar.getEntry("META-INF/services/" + type);
+    assertThat(entry).as(type).isNotNull();
+    List<String> lines = new String(jar.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+      .lines().map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    assertThat(lines).as(type).hasSize(1);
+    return lines.get(0);
+  }
+
+  @Test
+  @DisplayName("java -jar --dev, clustered, json logs: ready, Hazelcast's lines JSON too, no warning about Java internal API access, SIGTERM exits 0")
   void runs() throws Exception {
     int httpPort = FreePorts.next();
     Path log = Files.createTempFile("shaded-jar", ".log");
@@ -55,7 +77,8 @@ class ShadedJarIT {
       .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(java.util.Map.of(
       "HTTP_PORT", Integer.toString(httpPort), "HTTP_HOST", "127.0.0.1",
-      "CLUSTER_ENABLED", "true", "CLUSTER_HOST", "127.0.0.1", "CLUSTER_PORT", Integer.toString(FreePorts.next())));
+      "CLUSTER_ENABLED", "true", "CLUSTER_HOST", "127.0.0.1", "CLUSTER_PORT", Integer.toString(FreePorts.next()),
+      "LOG_FORMAT", "json"));
     Process process = builder.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
@@ -64,6 +87,10 @@ class ShadedJarIT {
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
       String output = Files.readString(log);
       assertThat(output).contains("Hazelcast").doesNotContain("without proper access to required Java packages");
+      // every line, Hazelcast's included, came through SLF4J into Logback's json format
+      List<io.vertx.core.json.JsonObject> lines = output.lines().filter(line -> !line.isBlank())
+        .map(io.vertx.core.json.JsonObject::new).toList();
+      assertThat(lines).anySatisfy(line -> assertThat(line.getString("logger")).startsWith("com.hazelcast"));
       process.destroy();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(Files.readString(log)).isZero();

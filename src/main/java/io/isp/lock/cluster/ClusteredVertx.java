@@ -43,6 +43,8 @@ public final class ClusteredVertx {
     }
     Config config = new FileSystemXmlConfig(cluster.configFile().toFile());
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // into SLF4J (Logback), the service's one log backend, whatever the file says (its default is JUL)
+    config.setProperty("hazelcast.logging.type", "slf4j");
     // bind and announce exactly cluster.host, not whichever interface Hazelcast would pick
     config.setProperty("hazelcast.local.localAddress", cluster.host());
     config.getNetworkConfig()

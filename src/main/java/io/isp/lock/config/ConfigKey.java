@@ -25,6 +25,11 @@ public final class ConfigKey<T> {
   static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "warning", "error", "off");
 
   public static final ConfigKey<String> LOG_LEVEL = key("logLevel", "info", ConfigValues.oneOf(LOG_LEVELS));
+  /** One line per record: {@code text} for people, {@code json} (one object per line) for log collectors. */
+  public static final ConfigKey<LogConfig.Format> LOG_FORMAT =
+    key("log.format", LogConfig.Format.TEXT, ConfigValues.oneOf(LogConfig.Format.class));
+  /** One info line per HTTP request on the logger {@code access}. */
+  public static final ConfigKey<Boolean> LOG_ACCESS = key("log.access", false, ConfigValues::bool);
 
   public static final ConfigKey<String> HTTP_HOST = key("http.host", "0.0.0.0", ConfigValues::string);
   public static final ConfigKey<Integer> HTTP_PORT = key("http.port", 8080, ConfigValues.integer(0, 65535));

@@ -50,7 +50,8 @@ public final class ConfigReader {
     if (!cluster.enabled() && !deploy.lock()) {
       throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
     }
-    return new ServiceConfig(get(LOG_LEVEL), http(), redis(deploy.lock()), lock(), cluster, deploy);
+    return new ServiceConfig(get(LOG_LEVEL), http(), redis(deploy.lock()), lock(), cluster, deploy,
+      new LogConfig(get(LOG_FORMAT), get(LOG_ACCESS)), EffectiveConfig.of(values));
   }
 
   private HttpConfig http() {

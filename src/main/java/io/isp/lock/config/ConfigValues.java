@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The raw values of the declared {@link ConfigKey}s, taken from the merged configuration JSON: all
@@ -40,6 +41,11 @@ final class ConfigValues {
 
   <T> T get(ConfigKey<T> key) {
     read.add(key);
+    return key.parse(raw.get(key));
+  }
+
+  /** The value of {@code key} as {@link #get} gives it, without counting it as read (for {@link EffectiveConfig}). */
+  Object peek(ConfigKey<?> key) {
     return key.parse(raw.get(key));
   }
 
@@ -87,6 +93,16 @@ final class ConfigValues {
       }
       return value;
     };
+  }
+
+  /** One of an enum's constants, named in lower case ({@code json} for {@code JSON}). */
+  static <E extends Enum<E>> Parser<E> oneOf(Class<E> type) {
+    Map<String, E> byName = new TreeMap<>();
+    for (E constant : type.getEnumConstants()) {
+      byName.put(constant.name().toLowerCase(Locale.ROOT), constant);
+    }
+    Parser<String> names = oneOf(byName.keySet());
+    return (key, v) -> byName.get(names.parse(key, v));
   }
 
   static Parser<Integer> integer(int min, int max) {

@@ -1,10 +1,15 @@
 package io.isp.lock.config;
 
-/** The whole, validated configuration of one process. */
+/**
+ * The whole, validated configuration of one process; {@code effective} is every key's value as the
+ * start-up log line shows it (secrets masked).
+ */
 public record ServiceConfig(String logLevel, HttpConfig http, RedisConfig redis, LockLimits lock,
-                            ClusterConfig cluster, DeployConfig deploy) {
+                            ClusterConfig cluster, DeployConfig deploy,
+                            LogConfig log, EffectiveConfig effective) {
 
   public ServiceConfig withRedis(RedisConfig newRedis) {
-    return new ServiceConfig(logLevel, http, newRedis, lock, cluster, deploy);
+    return new ServiceConfig(logLevel, http, newRedis, lock, cluster, deploy,
+      log, effective);
   }
 }

@@ -3,6 +3,7 @@ package io.isp.lock.engine;
 import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockException;
+import io.isp.lock.logging.RequestIdLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -99,7 +100,8 @@ final class LockEndpoints {
     if (cause instanceof LockException known) {
       return known;
     }
-    LOG.log(System.Logger.Level.ERROR, "request " + requestId + " to " + address + " failed", cause);
+    RequestIdLog.withRequestId(requestId,
+      () -> LOG.log(System.Logger.Level.ERROR, "request " + requestId + " to " + address + " failed", cause));
     return new LockException(ErrorCode.INTERNAL, "internal error (request " + requestId + ")");
   }
 }

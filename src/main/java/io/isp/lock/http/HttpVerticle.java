@@ -2,6 +2,7 @@ package io.isp.lock.http;
 
 import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.logging.RequestIdLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
@@ -42,6 +43,11 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodec.register(vertx);
     Router router = Router.router(vertx);
+    // log.access: the first route, so that it times the whole request
+    AccessLog accessLog = config.log().access() ? new AccessLog(router) : null;
+    if (accessLog != null) {
+      router.route().handler(accessLog);
+    }
     // Routes for any method first, endpoints after: a route that matches resets vertx-web's "405 so
     // far" to 404, so an endpoint registered before a catch-all would lose its 405.
     router.route().failureHandler(HttpVerticle::clientWentAway);
@@ -100,7 +106,7 @@ public final class HttpVerticle extends VerticleBase {
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false));
     return server.connectionHandler(guard::connected)
-      .invalidRequestHandler(InvalidRequests::answer)
+      .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
       .requestHandler(router)
       .listen();
   }
@@ -114,8 +120,8 @@ public final class HttpVerticle extends VerticleBase {
   /** A bug in a handler: logged once, with an id that the client's problem carries too. */
   private static void internalError(RoutingContext ctx) {
     String requestId = "http-" + UUID.randomUUID();
-    LOG.log(System.Logger.Level.ERROR,
-      "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure());
+    RequestIdLog.withRequestId(requestId, () -> LOG.log(System.Logger.Level.ERROR,
+      "request " + requestId + " (" + ctx.request().method() + " " + ctx.request().path() + ") failed", ctx.failure()));
     Problems.internalError(ctx, requestId);
   }
 

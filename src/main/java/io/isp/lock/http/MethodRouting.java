@@ -8,6 +8,8 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -90,18 +92,36 @@ final class MethodRouting {
   /** The methods the router serves at {@code path}, e.g. {@code "GET, HEAD"}; null if none (no such resource). */
   static String allow(Router router, String path) {
     Set<String> methods = new TreeSet<>();
-    for (Route route : router.getRoutes()) {
-      Set<HttpMethod> routeMethods = route.methods(); // null: any method (the route does not answer 405)
-      if (routeMethods != null && !routeMethods.isEmpty() && route.getPath() != null && !route.isRegexPath()
-        && matches(route, path)) {
-        routeMethods.forEach(method -> methods.add(method.name()));
+    for (Route route : endpoints(router)) {
+      if (matches(route, path)) {
+        route.methods().forEach(method -> methods.add(method.name()));
       }
     }
     return methods.isEmpty() ? null : String.join(", ", methods);
   }
 
+  /**
+   * The routes that serve a resource: a plain or prefix path and the methods they take. Routes for
+   * any method (route.methods() null: auth, the catch-alls) do not answer 405 and name no resource.
+   */
+  static List<Route> endpoints(Router router) {
+    List<Route> endpoints = new ArrayList<>();
+    for (Route route : router.getRoutes()) {
+      Set<HttpMethod> routeMethods = route.methods();
+      if (routeMethods != null && !routeMethods.isEmpty() && route.getPath() != null && !route.isRegexPath()) {
+        endpoints.add(route);
+      }
+    }
+    return endpoints;
+  }
+
+  /** The path as registered: {@code /api/isp-lock-service/locks/*} for a prefix route (vertx-web keeps it without the *). */
+  static String template(Route route) {
+    return route.isExactPath() ? route.getPath() : route.getPath() + "*";
+  }
+
   /** vertx-web's matching of a normalized path, less its leniency towards a prefix route's bare prefix. */
-  private static boolean matches(Route route, String path) {
+  static boolean matches(Route route, String path) {
     String routePath = route.getPath();
     if (!route.isExactPath()) {
       return path.startsWith(routePath);

@@ -1,5 +1,8 @@
 package io.isp.lock.http;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.isp.lock.support.LogCapture;
 import io.isp.lock.support.RawConnection;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
@@ -10,11 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.isp.lock.support.ServiceUnderTest.API;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,41 +22,27 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("A client disconnecting mid-request is logged at debug at most, never SEVERE or WARNING")
 class ClientDisconnectLogTest {
 
-  private static final Logger ROOT = Logger.getLogger("");
-  private static final Logger HTTP = Logger.getLogger("io.isp.lock.http");
-
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
-  private Level httpLevel;
   private ServiceUnderTest service;
+  private LogCapture all;
+  private LogCapture httpAtDebug;
 
   @BeforeEach
   void start() {
     service = ServiceUnderTest.start(new JsonObject());
-    capture.setLevel(Level.ALL);
-    ROOT.addHandler(capture);
-    httpLevel = HTTP.getLevel();
-    HTTP.setLevel(Level.FINE); // so that the debug line, if any, shows the disconnect was seen
+    all = LogCapture.of("", Level.INFO);
+    // so that the debug line, if any, shows the disconnect was seen (it reaches the root's capture too)
+    httpAtDebug = LogCapture.of("io.isp.lock.http", Level.DEBUG);
   }
 
   @AfterEach
   void stop() {
-    ROOT.removeHandler(capture);
-    HTTP.setLevel(httpLevel);
+    httpAtDebug.close();
+    all.close();
     service.close();
+  }
+
+  private List<ILoggingEvent> records() {
+    return all.events();
   }
 
   @Test
@@ -69,8 +53,8 @@ class ClientDisconnectLogTest {
         + "Content-Length: 100\r\n\r\n{\"key\": \"gone\"");
     }
     // whatever the service says about it, it says it within a moment
-    await().atMost(Duration.ofSeconds(10)).until(() -> records.stream().anyMatch(ClientDisconnectLogTest::aboutTheDisconnect));
-    assertThat(records).noneMatch(record -> record.getLevel().intValue() >= Level.WARNING.intValue());
+    await().atMost(Duration.ofSeconds(10)).until(() -> records().stream().anyMatch(ClientDisconnectLogTest::aboutTheDisconnect));
+    assertThat(records()).noneMatch(record -> record.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
   @Test
@@ -82,11 +66,11 @@ class ClientDisconnectLogTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> service.waiters() == 1);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> service.waiters() == 0);
-    assertThat(records).noneMatch(record -> record.getLevel().intValue() >= Level.WARNING.intValue());
+    assertThat(records()).noneMatch(record -> record.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
-  private static boolean aboutTheDisconnect(LogRecord record) {
-    return record.getLevel().intValue() >= Level.WARNING.intValue()
-      || record.getLoggerName().startsWith("io.isp.lock.http") && String.valueOf(record.getMessage()).contains("went away");
+  private static boolean aboutTheDisconnect(ILoggingEvent record) {
+    return record.getLevel().isGreaterOrEqual(Level.WARN)
+      || record.getLoggerName().startsWith("io.isp.lock.http") && String.valueOf(record.getFormattedMessage()).contains("went away");
   }
 }
