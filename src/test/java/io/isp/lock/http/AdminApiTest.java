@@ -1,6 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.support.HttpResult;
+import io.isp.lock.support.LogCapture;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.isp.lock.support.ProblemAssert.assertProblem;
 import static io.isp.lock.support.ServiceUnderTest.API;
@@ -74,23 +72,8 @@ class AdminApiTest {
     @Test
     @DisplayName("the waiter wakes, the old holder's unlock and extend are refused, fencing tokens keep increasing; one audit line")
     void effects() throws Exception {
-      List<String> audit = new ArrayList<>();
-      Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          audit.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-      };
-      Logger.getLogger("audit").addHandler(capture);
-      try {
+      List<String> audit;
+      try (LogCapture capture = LogCapture.of("audit", ch.qos.logback.classic.Level.INFO)) {
         HttpResult holder = lock("stuck", 3600, 0);
         long holderToken = holder.json().getLong("fencingToken");
         CompletableFuture<HttpResult> waiter = service.postAsync(API + "/lock",
@@ -109,8 +92,7 @@ class AdminApiTest {
           "Content-Type", "application/json", "X-Application-Token", CLIENT), 409, "not_owner");
         assertProblem(service.post(API + "/extend", new JsonObject().put("key", "stuck").put("lockKey", oldLockKey).encode(),
           "Content-Type", "application/json", "X-Application-Token", CLIENT), 409, "not_owner");
-      } finally {
-        Logger.getLogger("audit").removeHandler(capture);
+        audit = capture.events().stream().map(event -> event.getFormattedMessage()).toList();
       }
       assertThat(audit).filteredOn(line -> line.contains("'stuck'")).singleElement()
         .satisfies(line -> assertThat(line).contains("admin token #0").contains("released").doesNotContain(ADMIN));
