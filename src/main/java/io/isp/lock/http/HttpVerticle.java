@@ -84,6 +84,7 @@ public final class HttpVerticle extends VerticleBase {
     MethodRouting.deleteUnder(router, API + LockApi.STATUS_PATH + "*")
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);
+    OpenApiRoute.mount(router);
 
     // vertx-web's own 400s: a status path's malformed key (invalid_field), or HTTP itself (no Host
     // header, an undecodable chunked body: bad_request)
