@@ -32,6 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ServiceConfig config;
   private final HttpAdmission admission;
   private HttpServer server;
+  private Router router;
 
   /** {@code admission}: shared by every HTTP verticle of the process, so the connection cap is the process's. */
   public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
@@ -85,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);
     OpenApiRoute.mount(router);
+    this.router = router;
 
     // vertx-web's own 400s: a status path's malformed key (invalid_field), or HTTP itself (no Host
     // header, an undecodable chunked body: bad_request)
@@ -110,6 +112,11 @@ public final class HttpVerticle extends VerticleBase {
       .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
       .requestHandler(router)
       .listen();
+  }
+
+  /** The routes this verticle serves, for OpenApiContractTest to compare with the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** Stops accepting, lets in-flight requests finish within {@code http.shutdownTimeout}. */
