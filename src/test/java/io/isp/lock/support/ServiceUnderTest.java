@@ -155,7 +155,7 @@ public final class ServiceUnderTest extends Fixture {
 
   /**
    * Runs a command with redis-cli on the service's own Redis, database and credentials, e.g.
-   * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone mode only.
+   * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone plain-text mode only (over TLS: RedisProcess.cli).
    */
   public String redis(String... command) {
     String[] hostPort = config.redis().server().orElseThrow().split(":");
