@@ -114,6 +114,9 @@ public final class Main {
     if (!redis.password().isEmpty()) {
       ignored.add("redis.password");
     }
+    if (redis.tls().enabled()) {
+      ignored.add("redis.tls.*");
+    }
     log.log(System.Logger.Level.WARNING, "redis.embedded (--dev): running on a private redis-server at "
       + embedded.hostPort() + " (pid " + embedded.pid() + ", " + embedded.source() + ", no persistence);"
       + " locks are local to this process: for development only"

@@ -43,6 +43,14 @@ public final class ConfigKey<T> {
   /** 0: derived from the file-descriptor limit ({@link HttpConfig#defaultMaxConnections}). */
   public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS =
     key("http.maxConnections", 0, ConfigValues.integer(0, Integer.MAX_VALUE));
+  /** PEM certificate (or chain) and key: set both and {@code http.port} speaks HTTPS only. */
+  public static final ConfigKey<Optional<String>> HTTP_TLS_CERT_PATH =
+    key("http.tls.certPath", Optional.empty(), ConfigValues::optionalString);
+  public static final ConfigKey<Optional<String>> HTTP_TLS_KEY_PATH =
+    key("http.tls.keyPath", Optional.empty(), ConfigValues::optionalString);
+  /** PEM CA(s): clients must present a certificate signed by one (mutual TLS). */
+  public static final ConfigKey<Optional<String>> HTTP_TLS_CLIENT_CA_PATH =
+    key("http.tls.clientCaPath", Optional.empty(), ConfigValues::optionalString);
 
   /** A private redis-server for this process ({@code --dev}); redis.server and redis.sentinel are ignored. */
   public static final ConfigKey<Boolean> REDIS_EMBEDDED = key("redis.embedded", false, ConfigValues::bool);
@@ -71,6 +79,16 @@ public final class ConfigKey<T> {
     key("redis.sentinel.masterName", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_SENTINEL_USERNAME = key("redis.sentinel.username", "", ConfigValues::string);
   public static final ConfigKey<String> REDIS_SENTINEL_PASSWORD = key("redis.sentinel.password", "", ConfigValues::secret);
+  /** TLS to Redis and the Sentinels; a rediss:// address turns it on too. */
+  public static final ConfigKey<Boolean> REDIS_TLS_ENABLED = key("redis.tls.enabled", false, ConfigValues::bool);
+  /** PEM CA(s) Redis's certificate must chain to; absent: the JVM's default trust. */
+  public static final ConfigKey<Optional<String>> REDIS_TLS_CA_PATH =
+    key("redis.tls.caPath", Optional.empty(), ConfigValues::optionalString);
+  public static final ConfigKey<Optional<String>> REDIS_TLS_CERT_PATH =
+    key("redis.tls.certPath", Optional.empty(), ConfigValues::optionalString);
+  public static final ConfigKey<Optional<String>> REDIS_TLS_KEY_PATH =
+    key("redis.tls.keyPath", Optional.empty(), ConfigValues::optionalString);
+  public static final ConfigKey<Boolean> REDIS_TLS_VERIFY_HOSTNAME = key("redis.tls.verifyHostname", true, ConfigValues::bool);
 
   public static final ConfigKey<Integer> LOCK_MAX_KEY_LENGTH =
     key("lock.maxKeyLength", 1024, ConfigValues.integer(1, Integer.MAX_VALUE));

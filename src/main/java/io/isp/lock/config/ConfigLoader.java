@@ -45,7 +45,8 @@ public final class ConfigLoader {
       .compose(yaml -> merge(vertx, yaml))
       .map(ConfigLoader::foldEnvironment)
       .map(merged -> merged.mergeIn(overrides, true))
-      .map(ConfigReader::read);
+      .map(ConfigReader::read)
+      .compose(config -> TlsFiles.check(vertx, config));
   }
 
   /** The file's values, overridden by system properties, overridden by environment variables. */

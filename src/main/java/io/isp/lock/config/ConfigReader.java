@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -59,7 +60,7 @@ public final class ConfigReader {
     return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT),
       get(HTTP_IDLE_TIMEOUT),
       maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()),
-      get(HTTP_ADMIN_TOKENS));
+      get(HTTP_ADMIN_TOKENS), HttpTls.from(get(HTTP_TLS_CERT_PATH), get(HTTP_TLS_KEY_PATH), get(HTTP_TLS_CLIENT_CA_PATH)));
   }
 
   /**
@@ -92,7 +93,14 @@ public final class ConfigReader {
     }
     return new RedisConfig(server, get(REDIS_USER_NAME), get(REDIS_PASSWORD), get(REDIS_DB), get(REDIS_PREFIX),
       get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
-      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded);
+      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded, redisTls(server, sentinelAddresses));
+  }
+
+  private RedisTls redisTls(Optional<String> server, List<String> sentinelAddresses) {
+    List<String> addresses = new ArrayList<>(sentinelAddresses);
+    server.ifPresent(addresses::add);
+    return RedisTls.from(get(REDIS_TLS_ENABLED), addresses, get(REDIS_TLS_CA_PATH), get(REDIS_TLS_CERT_PATH),
+      get(REDIS_TLS_KEY_PATH), get(REDIS_TLS_VERIFY_HOSTNAME));
   }
 
   private LockLimits lock() {

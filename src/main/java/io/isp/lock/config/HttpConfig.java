@@ -5,6 +5,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP front end.
@@ -16,9 +17,10 @@ import java.util.List;
  *   header, then its body, may take to arrive, before the connection is closed
  * @param maxConnections open client connections at most; resolved (never 0): {@code http.maxConnections: 0}
  *     is {@link #defaultMaxConnections} of this process's file-descriptor limit
+ * @param tls HTTPS ({@code http.tls.*}); empty: plain HTTP
  */
 public record HttpConfig(String host, int port, List<String> tokens, Duration shutdownTimeout, Duration idleTimeout,
-                         int maxConnections, List<String> adminTokens) {
+                         int maxConnections, List<String> adminTokens, Optional<HttpTls> tls) {
 
   /** What {@link #fileDescriptorLimit()} assumes where the JVM cannot tell. */
   static final long UNKNOWN_FD_LIMIT = 10_000;

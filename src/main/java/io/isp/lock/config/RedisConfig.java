@@ -16,18 +16,19 @@ import java.util.Optional;
  * @param minReplicasToAck replicas that must confirm a granted lock (Redis WAIT) before it is acknowledged
  * @param replicaAckTimeout how long to wait for them; a lock they do not confirm in time is given back (503)
  * @param embedded {@code redis.embedded} / {@code --dev}: a private redis-server for this process, for development
+ * @param tls TLS to Redis and the Sentinels ({@code redis.tls.*})
  */
 public record RedisConfig(Optional<String> server, String userName, String password, int db, String prefix,
                           Duration defaultTtl, Duration commandTimeout, Optional<SentinelConfig> sentinel,
                           int maxPoolSize, int maxPoolWaiting, int minReplicasToAck, Duration replicaAckTimeout,
-                          boolean embedded) {
+                          boolean embedded, RedisTls tls) {
 
   /**
    * This configuration pointed at the private Redis at {@code hostPort}: standalone, and without
-   * credentials, since that server has none.
+   * credentials or TLS, since that server has neither.
    */
   public RedisConfig usingEmbedded(String hostPort) {
     return new RedisConfig(Optional.of(hostPort), "", "", db, prefix, defaultTtl, commandTimeout, Optional.empty(),
-      maxPoolSize, maxPoolWaiting, minReplicasToAck, replicaAckTimeout, true);
+      maxPoolSize, maxPoolWaiting, minReplicasToAck, replicaAckTimeout, true, RedisTls.OFF);
   }
 }

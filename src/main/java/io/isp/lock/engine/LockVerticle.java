@@ -104,20 +104,40 @@ public final class LockVerticle extends VerticleBase {
   }
 
   /**
-   * Wrong credentials are a configuration error worth failing start-up for; an unreachable Redis is
-   * not: the service starts unready and recovers when Redis comes.
+   * Wrong credentials and a failed TLS handshake are configuration errors worth failing start-up
+   * for; an unreachable Redis is not: the service starts unready and recovers when Redis comes. With
+   * TLS the connections are opened first, with time for a handshake (a cold JVM's first one can take
+   * longer than the command timeout that bounds loading the scripts), so that its outcome is known.
    */
   private Future<Void> checkRedis() {
-    return store.loadScripts().recover(error -> {
+    Future<Void> connected = config.redis().tls().enabled() ? master.openConnections() : Future.succeededFuture();
+    return connected.compose(v -> store.loadScripts()).recover(error -> {
+      if (RedisErrors.isTls(error)) {
+        return Future.failedFuture(new IllegalStateException("TLS with Redis (" + master.describe() + ") failed: "
+          + RedisErrors.tlsFailure(error).orElseThrow().getMessage() + ". Check redis.tls.caPath (the CA that"
+          + " signed Redis's certificate; unset: the JVM's default trust), redis.tls.verifyHostname (the certificate"
+          + " must name the host or IP address Redis is reached by) and redis.tls.certPath/keyPath (if Redis asks"
+          + " for a client certificate)", error));
+      }
       if (RedisErrors.isAuthentication(error)) {
         return Future.failedFuture(new IllegalStateException("Redis rejected our credentials ("
           + (config.redis().sentinel().isPresent() ? "redis.sentinel.username/password or " : "")
           + "redis.userName/redis.password): " + error.getMessage()));
       }
       LOG.log(System.Logger.Level.WARNING, "Redis (" + master.describe() + ") is not reachable yet: "
-        + error.getMessage() + "; starting unready, will keep trying");
+        + withRootCause(error) + "; starting unready, will keep trying");
       return Future.succeededFuture();
     });
+  }
+
+  /** "Failed to create SSL connection (handshake timed out after 10000ms)": the outer message alone may not say why. */
+  private static String withRootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error || root.getMessage() == null || root.getMessage().equals(error.getMessage())
+      ? error.getMessage() : error.getMessage() + " (" + root.getMessage() + ")";
   }
 
   private void cancel(JsonObject body) {

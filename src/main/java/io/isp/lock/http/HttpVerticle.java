@@ -98,7 +98,7 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(415, ctx -> Problems.send(ctx, HttpError.UNSUPPORTED_MEDIA_TYPE, null, "Content-Type must be application/json"));
     router.errorHandler(500, HttpVerticle::internalError);
 
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(ServerTls.configure(config.http().tls(), new HttpServerOptions()
       .setHost(config.http().host())
       .setPort(config.http().port())
       .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
@@ -107,7 +107,7 @@ public final class HttpVerticle extends VerticleBase {
       // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
-      .setHttp2ClearTextEnabled(false));
+      .setHttp2ClearTextEnabled(false)));
     return server.connectionHandler(guard::connected)
       .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
       .requestHandler(router)

@@ -1,6 +1,12 @@
 package io.isp.lock.redis;
 
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.vertx.redis.client.impl.types.ErrorType;
+
+import javax.net.ssl.SSLException;
+import java.security.cert.CertificateException;
+import java.util.Optional;
 
 /**
  * Sorts Redis failures. An error <em>reply</em> from Redis ({@link ErrorType}) is either transient
@@ -37,6 +43,35 @@ public final class RedisErrors {
 
   public static boolean isAuthentication(Throwable error) {
     return error instanceof ErrorType reply && (reply.is("WRONGPASS") || reply.is("NOAUTH") || reply.is("NOPERM"));
+  }
+
+  /**
+   * The TLS handshake failed: Redis's certificate did not verify (unknown CA, wrong name, expired),
+   * it refused ours, or it answered in plain text (Netty's NotSslRecordException is not an
+   * SSLException). Unlike an outage this does not go away by waiting. A handshake that timed out is
+   * not among these: a frozen Redis does that too (and so may a plain-text one, which waits for the
+   * rest of a "command"), so it counts as unreachable.
+   */
+  public static boolean isTls(Throwable error) {
+    return tlsFailure(error).isPresent();
+  }
+
+  /**
+   * The innermost TLS exception among {@code error} and its causes: its message says why ("PKIX path
+   * building failed", "No subject alternative names matching IP address ..."), where the outer ones
+   * only say "Failed to create SSL connection".
+   */
+  public static Optional<Throwable> tlsFailure(Throwable error) {
+    Throwable found = null;
+    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof SslHandshakeTimeoutException) {
+        return Optional.empty();
+      }
+      if (cause instanceof SSLException || cause instanceof CertificateException || cause instanceof NotSslRecordException) {
+        found = cause;
+      }
+    }
+    return Optional.ofNullable(found);
   }
 
   public static boolean isNoScript(Throwable error) {

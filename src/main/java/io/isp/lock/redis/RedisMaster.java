@@ -23,6 +23,16 @@ public interface RedisMaster {
   /** A connection of its own, for SUBSCRIBE; the caller closes it. */
   Future<RedisConnection> connect();
 
+  /**
+   * Opens a connection to every server the master depends on (in Sentinel mode each Sentinel, then
+   * the master they name) and gives it back to the pool, each bounded by
+   * {@link RedisMasters#openBoundMs}: the connect and TLS handshake timeouts, not the command
+   * timeout. Fails with the TLS failure if a handshake failed, so that at start-up a certificate that
+   * does not verify is told from a Redis that is away, even when a cold JVM's first handshake takes
+   * longer than a command may.
+   */
+  Future<Void> openConnections();
+
   /** Incremented each time the master's address changes. */
   long masterChanges();
 

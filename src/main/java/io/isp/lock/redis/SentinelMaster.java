@@ -72,6 +72,28 @@ final class SentinelMaster implements RedisMaster {
     return current().compose(Redis::connect).onFailure(this::refreshIfMasterLost);
   }
 
+  /**
+   * Every Sentinel at once (a TLS failure with any of them is reported, even if others answer), then
+   * the master they name. Only TLS failures are reported as such; any other failure is left to the
+   * commands that follow, as without this step.
+   */
+  @Override
+  public Future<Void> openConnections() {
+    long boundMs = RedisMasters.openBoundMs(config);
+    List<Future<Void>> opening = new ArrayList<>();
+    sentinels.forEach(client -> opening.add(RedisMasters.openAndRelease(client, boundMs)));
+    return Future.join(opening).transform(ignored -> {
+      for (int i = 0; i < opening.size(); i++) {
+        Throwable failure = opening.get(i).cause();
+        if (failure != null && RedisErrors.isTls(failure)) {
+          return Future.failedFuture(new IllegalStateException("Sentinel " + sentinel.addresses().get(i) + ": "
+            + RedisErrors.tlsFailure(failure).orElseThrow().getMessage(), failure));
+        }
+      }
+      return current().compose(client -> RedisMasters.openAndRelease(client, boundMs));
+    });
+  }
+
   @Override
   public long masterChanges() {
     return changes;
@@ -113,17 +135,22 @@ final class SentinelMaster implements RedisMaster {
       return refreshing;
     }
     lastRefreshNanos = System.nanoTime();
-    refreshing = askSentinel(0)
+    refreshing = askSentinel(0, null)
       .map(this::useMasterAt)
       .onComplete(ar -> refreshing = null);
     return refreshing;
   }
 
-  /** Asks the Sentinels in turn, starting with the one that answered last time. */
-  private Future<String> askSentinel(int attempt) {
+  /**
+   * Asks the Sentinels in turn, starting with the one that answered last time. A TLS failure is kept
+   * as the cause of the final failure: a certificate that does not verify is a misconfiguration
+   * (start-up fails on it), not a Sentinel that is merely away.
+   */
+  private Future<String> askSentinel(int attempt, Throwable tlsFailure) {
     if (attempt >= sentinels.size()) {
       return Future.failedFuture(new IllegalStateException("no Sentinel of " + sentinel.addresses()
-        + " knows master '" + sentinel.masterName() + "'"));
+        + " knows master '" + sentinel.masterName() + "'"
+        + (tlsFailure == null ? "" : " (TLS handshake failed: " + RedisErrors.tlsFailure(tlsFailure).orElseThrow().getMessage() + ")"), tlsFailure));
     }
     int index = (preferredSentinel + attempt) % sentinels.size();
     Request query = Request.cmd(Command.SENTINEL).arg("GET-MASTER-ADDR-BY-NAME").arg(sentinel.masterName());
@@ -135,7 +162,7 @@ final class SentinelMaster implements RedisMaster {
       .onSuccess(address -> preferredSentinel = index)
       .recover(error -> {
         LOG.log(System.Logger.Level.DEBUG, "Sentinel " + sentinel.addresses().get(index) + " did not answer: " + error.getMessage());
-        return askSentinel(attempt + 1);
+        return askSentinel(attempt + 1, RedisErrors.isTls(error) ? error : tlsFailure);
       });
   }
 

@@ -16,11 +16,18 @@ final class StandaloneMaster implements RedisMaster {
   private final Redis client;
   private final SharedConnection commands;
   private final String address;
+  private final long openBoundMs;
 
   StandaloneMaster(Vertx vertx, String address, RedisConfig config) {
     this.client = Redis.createClient(vertx, RedisMasters.masterOptions(address, config));
     this.commands = new SharedConnection(client::connect);
     this.address = address;
+    this.openBoundMs = RedisMasters.openBoundMs(config);
+  }
+
+  @Override
+  public Future<Void> openConnections() {
+    return RedisMasters.openAndRelease(client, openBoundMs);
   }
 
   @Override

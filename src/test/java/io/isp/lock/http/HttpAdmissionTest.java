@@ -14,7 +14,7 @@ class HttpAdmissionTest {
 
   private static HttpAdmission withCap(int maxConnections) {
     return HttpAdmission.create(new HttpConfig("127.0.0.1", 0, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
-      maxConnections, List.of()));
+      maxConnections, List.of(), java.util.Optional.empty()));
   }
 
   @Test

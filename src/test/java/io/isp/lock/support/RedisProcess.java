@@ -9,27 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One plain {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir. As a
- * {@link Fixture}, {@link #fixture} declares one that a test class (static field) or each test
- * (instance field) gets started; {@link #start} starts one at once.
+ * One {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir: plain, or TLS
+ * only ({@link #startWithTls}). As a {@link Fixture}, {@link #fixture} declares one that a test
+ * class (static field) or each test (instance field) gets started; {@link #start} starts one at once.
  */
 public final class RedisProcess extends Fixture {
 
   private final List<String> configLines;
   private final String[] extraArgs;
+  /** TLS on the port (and no plain port), or null. */
+  private final RedisTlsSetup tls;
   private ServerProcess server;
   private Credentials auth;
   /** Who cli()/call() log in as once started; null: the default user with any requirepass. */
   private Credentials login;
 
-  private RedisProcess(List<String> configLines, String... extraArgs) {
+  private RedisProcess(List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
     this.configLines = List.copyOf(configLines);
+    this.tls = tls;
     this.extraArgs = extraArgs;
   }
 
   /** A view of a running server that logs in differently. */
   private RedisProcess(RedisProcess running, Credentials auth) {
-    this(running.configLines, running.extraArgs);
+    this(running.configLines, running.tls, running.extraArgs);
     this.server = running.server;
     this.auth = auth;
     alreadyRunning();
@@ -37,12 +40,14 @@ public final class RedisProcess extends Fixture {
 
   /** A Redis to be started by JUnit, with extra command-line style args, e.g. {@code "--requirepass", "x"}. */
   public static RedisProcess fixture(String... extraArgs) {
-    return new RedisProcess(List.of(), extraArgs);
+    return new RedisProcess(List.of(), null, extraArgs);
   }
+
+
 
   /** A Redis to be started by JUnit, with extra redis.conf lines, e.g. {@code "user alice on >secret ~* &* +@all"}. */
   public static RedisProcess fixtureWithConfig(List<String> configLines) {
-    return new RedisProcess(configLines);
+    return new RedisProcess(configLines, null);
   }
 
   /** Makes cli()/call() log in as {@code user} once this fixture starts. */
@@ -54,6 +59,11 @@ public final class RedisProcess extends Fixture {
   /** Starts redis-server with extra command-line style args, e.g. {@code "--requirepass", "x"}. */
   public static RedisProcess start(String... extraArgs) {
     return launch(List.of(), extraArgs);
+  }
+
+  /** Starts a redis-server that speaks TLS only, as {@code tls} says; its own cli()/call() use TLS too. */
+  public static RedisProcess startWithTls(RedisTlsSetup tls, String... extraArgs) {
+    return launch(List.of(), tls, extraArgs);
   }
 
   /** Starts redis-server with extra redis.conf lines, e.g. {@code "user alice on >secret ~* &* +@all"}. */
@@ -68,15 +78,20 @@ public final class RedisProcess extends Fixture {
 
   /** Starts a server from config lines plus extra args (args win, as on a real command line). */
   static RedisProcess launch(List<String> configLines, String... extraArgs) {
-    return new RedisProcess(configLines, extraArgs).started();
+    return launch(configLines, null, extraArgs);
+  }
+
+  /** As above, TLS only when {@code tls} is not null. */
+  static RedisProcess launch(List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
+    return new RedisProcess(configLines, tls, extraArgs).started();
   }
 
   @Override
   protected void open() {
     int port = FreePorts.next();
     Path dir = ServerProcess.newDir("redis-" + port + "-");
-    List<String> config = new ArrayList<>(List.of(
-        "port " + port,
+    List<String> config = new ArrayList<>(tls == null ? List.of("port " + port) : tls.config(port));
+    config.addAll(List.of(
         "bind " + ServerProcess.HOST,
         "daemonize no",
         "dir " + ServerProcess.quote(dir.toString()),
@@ -89,7 +104,7 @@ public final class RedisProcess extends Fixture {
     config.addAll(argsToConfig(extraArgs));
     // Everything lives in redis.conf rather than on the command line so that restart() picks up
     // what Sentinel's CONFIG REWRITE wrote there (e.g. a new replicaof after a failover).
-    server = ServerProcess.start(port, dir, "redis.conf", config);
+    server = ServerProcess.start(port, dir, tls, "redis.conf", config);
     auth = login != null ? login : requirepass(config);
   }
 
@@ -122,9 +137,14 @@ public final class RedisProcess extends Fixture {
     return ServerProcess.HOST;
   }
 
-  /** {@code redis://127.0.0.1:PORT}, without credentials. */
+  /** {@code redis://127.0.0.1:PORT} ({@code rediss://} with TLS), without credentials. */
   public String uri() {
-    return "redis://" + host() + ":" + port();
+    return (tls == null ? "redis://" : "rediss://") + host() + ":" + port();
+  }
+
+  /** Its TLS settings, or null. */
+  public RedisTlsSetup tls() {
+    return tls;
   }
 
   /** Temp dir holding redis.conf, server.log and stdout.log. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 
 /** Minimal blocking RESP2 client, one connection per call: lets fixtures poll without forking redis-cli. */
 final class Resp {
@@ -30,10 +31,17 @@ final class Resp {
    * Long, List or null; error replies throw {@link ErrorReply}.
    */
   static Object call(int port, Credentials auth, Duration timeout, String... command) throws IOException {
-    try (Socket socket = new Socket()) {
+    return call(port, null, auth, timeout, command);
+  }
+
+  /** As {@link #call(int, Credentials, Duration, String...)}, over TLS when {@code tls} is not null. */
+  static Object call(int port, SSLSocketFactory tls, Credentials auth, Duration timeout, String... command)
+      throws IOException {
+    try (Socket plain = new Socket()) {
       // Bounded connect and read: a SIGSTOPped server must make us fail, not hang.
-      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
-      socket.setSoTimeout((int) timeout.toMillis());
+      plain.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      plain.setSoTimeout((int) timeout.toMillis());
+      Socket socket = tls == null ? plain : tls.createSocket(plain, "127.0.0.1", port, true);
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream());
       if (auth != null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -16,10 +17,11 @@ public final class SentinelCluster extends Fixture {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Auth settings: for the data nodes (requirepass or an ACL user) and for the Sentinels. */
+  /** Auth settings: for the data nodes (requirepass or an ACL user) and for the Sentinels; and TLS. */
   public static final class Options {
     private Credentials masterAuth;
     private Credentials sentinelAuth;
+    private Supplier<RedisTlsSetup> tls = () -> null;
 
     public static Options defaults() {
       return new Options();
@@ -48,12 +50,23 @@ public final class SentinelCluster extends Fixture {
       sentinelAuth = Credentials.user(user, password);
       return this;
     }
+
+    /**
+     * Every node and Sentinel speaks TLS only, with these certificates (one server certificate for
+     * all: they all listen on 127.0.0.1), and replicates and monitors over TLS. Asked for when the
+     * cluster starts, so that a certificate fixture declared before it has made the files by then.
+     */
+    public Options tls(Supplier<RedisTlsSetup> setup) {
+      tls = setup;
+      return this;
+    }
   }
 
   private final String masterName;
   private final Options options;
   private final List<RedisProcess> nodes = new ArrayList<>(); // [initial master, initial replica]
   private final List<SentinelProcess> sentinels = new ArrayList<>();
+  private RedisTlsSetup tls;
 
   private SentinelCluster(String masterName, Options options) {
     this.masterName = masterName;
@@ -86,17 +99,19 @@ public final class SentinelCluster extends Fixture {
   }
 
   private void boot() {
+    tls = options.tls.get();
     List<String> nodeConfig = nodeConfig(options.masterAuth);
-    RedisProcess master = RedisProcess.launch(nodeConfig);
+    RedisProcess master = RedisProcess.launch(nodeConfig, tls);
     nodes.add(withAuth(master));
     List<String> replicaConfig = new ArrayList<>(nodeConfig);
     replicaConfig.add("replicaof " + master.host() + " " + master.port());
-    nodes.add(withAuth(RedisProcess.launch(replicaConfig)));
+    nodes.add(withAuth(RedisProcess.launch(replicaConfig, tls)));
     // Sentinels learn replicas from the master's INFO, refreshed only every 10 s: have the replica
     // attached before they start so their first INFO already lists it.
     awaitLinkUp(nodes.get(1));
     for (int i = 0; i < 3; i++) {
-      sentinels.add(SentinelProcess.start(masterName, master.port(), 2, options.masterAuth, options.sentinelAuth));
+      sentinels.add(SentinelProcess.start(masterName, master.port(), 2, options.masterAuth, options.sentinelAuth,
+          tls));
     }
     // Peers are found via hello messages (every 2 s): a failover needs a quorum that knows each other.
     await("all Sentinels know each other and the replica", STARTUP_TIMEOUT, () -> sentinels.stream()
@@ -148,6 +163,11 @@ public final class SentinelCluster extends Fixture {
   /** Credentials of the Sentinels, or null. */
   public Credentials sentinelAuth() {
     return options.sentinelAuth;
+  }
+
+  /** TLS of every node and Sentinel, or null. */
+  public RedisTlsSetup tls() {
+    return tls;
   }
 
   /** The node the Sentinels currently name as master. */

@@ -30,10 +30,19 @@ public final class SentinelProcess implements AutoCloseable {
    */
   public static SentinelProcess start(
       String masterName, int masterPort, int quorum, Credentials masterAuth, Credentials sentinelAuth) {
+    return start(masterName, masterPort, quorum, masterAuth, sentinelAuth, null);
+  }
+
+  /**
+   * As above; with {@code tls} the Sentinel listens on TLS only and reaches the data nodes and the
+   * other Sentinels over TLS ({@code tls-replication yes}).
+   */
+  public static SentinelProcess start(String masterName, int masterPort, int quorum, Credentials masterAuth,
+                                      Credentials sentinelAuth, RedisTlsSetup tls) {
     int port = FreePorts.next();
     Path dir = ServerProcess.newDir("sentinel-" + port + "-");
-    List<String> config = new ArrayList<>(List.of(
-        "port " + port,
+    List<String> config = new ArrayList<>(tls == null ? List.of("port " + port) : tls.config(port));
+    config.addAll(List.of(
         "bind " + ServerProcess.HOST,
         "daemonize no",
         "dir " + ServerProcess.quote(dir.toString()),
@@ -61,7 +70,7 @@ public final class SentinelProcess implements AutoCloseable {
       config.add("sentinel auth-pass " + masterName + " " + ServerProcess.quote(masterAuth.password()));
     }
     // Sentinel rewrites its config (ids, known peers), so the file must live in the writable temp dir.
-    ServerProcess server = ServerProcess.start(port, dir, "sentinel.conf", config, "--sentinel");
+    ServerProcess server = ServerProcess.start(port, dir, tls, "sentinel.conf", config, "--sentinel");
     return new SentinelProcess(server, masterName, sentinelAuth);
   }
 

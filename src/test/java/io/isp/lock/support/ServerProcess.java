@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocketFactory;
 import org.awaitility.Awaitility;
 
 /** One redis-server process (plain or Sentinel) in its own temp dir: the shared core of the fixtures. */
@@ -34,19 +35,30 @@ final class ServerProcess {
   private final int port;
   private final Path dir;
   private final List<String> command;
+  /** How the fixtures' own clients reach a TLS-only server; null for plain text. */
+  private final RedisTlsSetup tls;
+  private final SSLSocketFactory tlsSockets;
   private volatile Process process;
 
-  private ServerProcess(int port, Path dir, List<String> command) {
+  private ServerProcess(int port, Path dir, List<String> command, RedisTlsSetup tls) {
     this.port = port;
     this.dir = dir;
     this.command = List.copyOf(command);
+    this.tls = tls;
+    this.tlsSockets = tls == null ? null : tls.socketFactory();
   }
 
   /** Writes {@code configFile} into {@code dir} and starts {@code redis-server file [extra]}, waiting for PING. */
   static ServerProcess start(int port, Path dir, String configFile, List<String> config, String... extra) {
+    return start(port, dir, null, configFile, config, extra);
+  }
+
+  /** As above; with {@code tls}, {@code port} is the TLS port and cli()/call()/PING use TLS. */
+  static ServerProcess start(int port, Path dir, RedisTlsSetup tls, String configFile, List<String> config,
+                             String... extra) {
     List<String> command = new ArrayList<>(List.of("redis-server", dir.resolve(configFile).toString()));
     command.addAll(List.of(extra));
-    ServerProcess server = new ServerProcess(port, dir, command);
+    ServerProcess server = new ServerProcess(port, dir, command, tls);
     OPEN.add(server);
     try {
       Files.write(dir.resolve(configFile), config, StandardCharsets.UTF_8);
@@ -113,7 +125,7 @@ final class ServerProcess {
   /** True when the server replies at all: NOAUTH still proves it is up and serving. */
   boolean answersPing() {
     try {
-      return "PONG".equals(Resp.call(port, null, Duration.ofMillis(500), "PING"));
+      return "PONG".equals(Resp.call(port, tlsSockets, null, Duration.ofMillis(500), "PING"));
     } catch (Resp.ErrorReply e) {
       return e.getMessage().startsWith("NOAUTH");
     } catch (IOException e) {
@@ -161,6 +173,9 @@ final class ServerProcess {
   /** Runs redis-cli against this server; throws on a non-zero exit or an error reply ({@code -e}). */
   String cli(Credentials auth, String... args) {
     List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", HOST, "-p", Integer.toString(port), "-e"));
+    if (tls != null) {
+      cmd.addAll(tls.cliArgs());
+    }
     if (auth != null) {
       cmd.addAll(auth.cliArgs());
     }
@@ -171,7 +186,7 @@ final class ServerProcess {
   /** One command over a raw RESP connection: cheap enough to poll with. */
   Object call(Credentials auth, String... args) {
     try {
-      return Resp.call(port, auth, CALL_TIMEOUT, args);
+      return Resp.call(port, tlsSockets, auth, CALL_TIMEOUT, args);
     } catch (IOException e) {
       throw new UncheckedIOException("redis on port " + port + ": " + String.join(" ", args), e);
     }

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +33,8 @@ public final class ServiceUnderTest extends Fixture {
 
   private final Supplier<JsonObject> configuration;
   // HTTP/1.1, all the service speaks: one connection per blocked call
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-    .connectTimeout(Duration.ofSeconds(5)).build();
+  private HttpClient http = client().build();
+  private String scheme = "http";
   private Vertx vertx;
   private ServiceConfig config;
   private ServiceDeployment deployment;
@@ -61,6 +62,20 @@ public final class ServiceUnderTest extends Fixture {
   /** The service with exactly this configuration JSON (no defaults added), made when it starts. */
   public static ServiceUnderTest withConfig(Supplier<JsonObject> json) {
     return new ServiceUnderTest(json);
+  }
+
+  /**
+   * Talks HTTPS to the service, with this TLS context (the CA it trusts, and the client certificate
+   * it presents, if any); the service's config must have {@code http.tls.*}.
+   */
+  public ServiceUnderTest overHttps(SSLContext tls) {
+    http = client().sslContext(tls).build();
+    scheme = "https";
+    return this;
+  }
+
+  private static HttpClient.Builder client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
   }
 
   /** Starts now against the shared Redis with {@code overrides} deep-merged over the test defaults. */
@@ -140,7 +155,7 @@ public final class ServiceUnderTest extends Fixture {
 
   /**
    * Runs a command with redis-cli on the service's own Redis, database and credentials, e.g.
-   * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone mode only.
+   * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone plain-text mode only (over TLS: RedisProcess.cli).
    */
   public String redis(String... command) {
     String[] hostPort = config.redis().server().orElseThrow().split(":");
@@ -234,7 +249,7 @@ public final class ServiceUnderTest extends Fixture {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60));
+    return HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60));
   }
 
   private CompletableFuture<HttpResult> send(HttpRequest request) {
