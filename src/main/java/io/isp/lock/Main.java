@@ -5,6 +5,7 @@ import io.isp.lock.config.ConfigLoader;
 import io.isp.lock.config.RedisConfig;
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.dev.EmbeddedRedis;
+import io.isp.lock.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -54,8 +55,9 @@ public final class Main {
     log.log(System.Logger.Level.INFO, "configuration (" + arguments.configFile() + "): " + config.effective().describe());
     EmbeddedRedis embedded = config.redis().embedded() && config.deploy().lock() ? startEmbedded(config.redis(), log) : null;
     ServiceConfig running = embedded == null ? config : config.withRedis(config.redis().usingEmbedded(embedded.hostPort()));
-    ServiceVertx.start(running)
-      .compose(vertx -> ServiceDeployment.deploy(vertx, running)
+    ServiceMetrics metrics = ServiceMetrics.create(running.management());
+    ServiceVertx.start(running, metrics)
+      .compose(vertx -> ServiceDeployment.deploy(vertx, running, metrics)
         .onSuccess(deployment -> onTermination(vertx, deployment, running, embedded)))
       .onSuccess(deployment -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
         + (running.deploy().http() ? "HTTP on " + running.http().host() + ":" + running.http().port() : "no HTTP API")

@@ -5,6 +5,7 @@ import io.isp.lock.http.HttpAdmission;
 import io.isp.lock.http.HttpSurface;
 import io.isp.lock.http.HttpVerticle;
 import io.isp.lock.engine.LockVerticle;
+import io.isp.lock.metrics.ServiceMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,21 +35,24 @@ public final class ServiceDeployment {
     this.httpDeployments = httpDeployments;
   }
 
-  public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config) {
-    Future<String> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
+  /** {@code metrics}: what the Vert.x was built with ({@link ServiceVertx#start}). */
+  public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config, ServiceMetrics metrics) {
+    Future<String> lock = config.deploy().lock()
+      ? vertx.deployVerticle(new LockVerticle(config, metrics.lock()))
+      : Future.succeededFuture();
     return lock.compose(lockId -> {
       HttpAdmission admission = HttpAdmission.create(config.http());
       List<Future<String>> http = new ArrayList<>();
       Optional<Integer> managementPort = config.management().port();
       if (config.deploy().http()) {
         HttpSurface surface = managementPort.isPresent() ? HttpSurface.API : HttpSurface.BOTH;
-        http.add(vertx.deployVerticle(() -> new HttpVerticle(config, admission, surface, config.http().port()),
+        http.add(vertx.deployVerticle(() -> new HttpVerticle(config, admission, surface, config.http().port(), metrics.registry()),
           new DeploymentOptions().setInstances(config.deploy().eventLoops())));
       }
       if (managementPort.isPresent() || !config.deploy().http()) {
         // probes and metrics: a handful of requests a minute, one event loop is plenty
         http.add(vertx.deployVerticle(new HttpVerticle(config, admission, HttpSurface.MANAGEMENT,
-          managementPort.orElse(config.http().port()))));
+          managementPort.orElse(config.http().port()), metrics.registry())));
       }
       return Future.all(http).map(all -> new ServiceDeployment(vertx, admission, lockId, all.list()));
     });

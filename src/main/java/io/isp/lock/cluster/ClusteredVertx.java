@@ -5,8 +5,10 @@ import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import io.isp.lock.config.ClusterConfig;
 import io.isp.lock.config.ConfigException;
+import io.isp.lock.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -20,21 +22,25 @@ public final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  /** Builds the clustered Vert.x ({@code options} plus the cluster's event-bus address); reads the Hazelcast file. */
-  public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options) {
+  /**
+   * Builds the clustered Vert.x ({@code options} plus the cluster's event-bus address, with
+   * {@code metrics}' SPI when on); reads the Hazelcast file.
+   */
+  public static Future<Vertx> start(ClusterConfig cluster, VertxOptions options, ServiceMetrics metrics) {
     Config hazelcast;
     try {
       hazelcast = hazelcastConfig(cluster);
     } catch (FileNotFoundException | RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
       .with(new VertxOptions(options).setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host())
         .setClusterPublicHost(cluster.host())
         .setPort(0)))
-      .withClusterManager(new HazelcastClusterManager(hazelcast))
-      .buildClustered();
+      .withClusterManager(new HazelcastClusterManager(hazelcast));
+    metrics.vertxMetricsFactory().ifPresent(builder::withMetrics);
+    return builder.buildClustered();
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) throws FileNotFoundException {

@@ -4,6 +4,7 @@ import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockException;
 import io.isp.lock.logging.RequestIdLog;
+import io.isp.lock.metrics.LockMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -27,13 +28,16 @@ final class LockEndpoints {
   private static final System.Logger LOG = System.getLogger(LockEndpoints.class.getName());
 
   private final EventBus bus;
+  private final LockMetrics metrics;
   private int inFlight;
   /** Set by {@link #drained} when calls are still in flight; completed when the last one ends. */
   private Promise<Void> idle;
   private long untaggedRequests;
 
-  LockEndpoints(EventBus bus) {
+  /** {@code metrics}: every operation is counted here, once, whether it came over HTTP or the event bus. */
+  LockEndpoints(EventBus bus, LockMetrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   /**
@@ -43,8 +47,8 @@ final class LockEndpoints {
   record Caller(String requestId, String actor) {
   }
 
-  /** Serves {@code address}: {@code run} gets the command and its {@link Caller}. */
-  <C, R> Future<Void> serve(String address, Class<C> type, Function<JsonObject, C> fromJson,
+  /** Serves {@code address}, operation {@code op} in metrics: {@code run} gets the command and its {@link Caller}. */
+  <C, R> Future<Void> serve(String address, String op, Class<C> type, Function<JsonObject, C> fromJson,
                             BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
     return bus.<Object>consumer(address, message -> {
       String requestId = requestId(message);
@@ -63,9 +67,11 @@ final class LockEndpoints {
           idle.tryComplete();
         }
         if (outcome.succeeded()) {
+          metrics.request(op, "ok");
           message.reply(typed ? outcome.result() : toJson.apply(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
+          metrics.request(op, failure.error().code());
           message.fail(failure.failureCode(), failure.getMessage());
         }
       });

@@ -15,6 +15,7 @@ import io.isp.lock.api.Released;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.RedisMasters;
@@ -37,6 +38,7 @@ public final class LockVerticle extends VerticleBase {
   private static final long READY_PING_TIMEOUT_MS = 1000;
 
   private final ServiceConfig config;
+  private final LockMetrics metrics;
   private final LockRequests requests;
   private RedisMaster master;
   private RedisLockStore store;
@@ -46,7 +48,13 @@ public final class LockVerticle extends VerticleBase {
   private WaiterCounts waiterCounts;
 
   public LockVerticle(ServiceConfig config) {
+    this(config, LockMetrics.NONE);
+  }
+
+  /** {@code metrics}: the {@code isp_lock_*} meters, recorded by the engine and the Redis layer. */
+  public LockVerticle(ServiceConfig config, LockMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.requests = new LockRequests(config.lock(), config.redis().defaultTtl());
   }
 
@@ -61,29 +69,30 @@ public final class LockVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
-    master = RedisMasters.create(vertx, config.redis());
-    store = new RedisLockStore(master, config.redis());
+    master = RedisMasters.create(vertx, config.redis(), metrics);
+    store = new RedisLockStore(master, config.redis(), metrics);
     Timers timers = Timers.of(vertx);
     waiterCounts = new WaiterCounts(store, timers, () -> queues.waitingByKey());
-    queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), waiterCounts::wake);
+    queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), waiterCounts::wake,
+      metrics);
     LockAdmin admin = new LockAdmin(store);
     subscriber = new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
     EventBus bus = vertx.eventBus();
-    endpoints = new LockEndpoints(bus);
+    endpoints = new LockEndpoints(bus, metrics);
     return checkRedis().compose(ready -> {
       subscriber.start();
       return Future.all(List.of(
-        endpoints.serve(LockAddresses.LOCK, LockCommand.class, requests::lock,
+        endpoints.serve(LockAddresses.LOCK, "lock", LockCommand.class, requests::lock,
           (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
-        endpoints.serve(LockAddresses.UNLOCK, UnlockCommand.class, requests::unlock,
+        endpoints.serve(LockAddresses.UNLOCK, "unlock", UnlockCommand.class, requests::unlock,
           (command, caller) -> queues.unlock(command), Released::toJson),
-        endpoints.serve(LockAddresses.EXTEND, ExtendCommand.class, requests::extend,
+        endpoints.serve(LockAddresses.EXTEND, "extend", ExtendCommand.class, requests::extend,
           (command, caller) -> queues.extend(command), LockGrant::toJson),
-        endpoints.serve(LockAddresses.STATUS, StatusQuery.class, requests::status,
+        endpoints.serve(LockAddresses.STATUS, "status", StatusQuery.class, requests::status,
           (query, caller) -> queues.status(query), LockStatus::toJson),
-        endpoints.serve(LockAddresses.FORCE_UNLOCK, ForceUnlockCommand.class, requests::forceUnlock,
+        endpoints.serve(LockAddresses.FORCE_UNLOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
           (command, caller) -> admin.forceUnlock(command, caller.actor()), ForceReleased::toJson),
-        endpoints.serve(LockAddresses.LIST, ListQuery.class, requests::list,
+        endpoints.serve(LockAddresses.LIST, "list", ListQuery.class, requests::list,
           (query, caller) -> admin.list(query), LockPage::toJson),
         bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
         bus.consumer(LockAddresses.READY, message -> ready()

@@ -31,6 +31,11 @@ final class Outcomes {
     return new LockException(ErrorCode.SHUTTING_DOWN, "the service is shutting down");
   }
 
+  /** The problem code of a failed operation, as metrics label it: a failure that is no LockException is a bug. */
+  static String code(Throwable error) {
+    return error instanceof LockException failure ? failure.error().code() : ErrorCode.INTERNAL.code();
+  }
+
   static boolean isOutage(Throwable error) {
     return error instanceof LockException failure && failure.error() == ErrorCode.REDIS_UNAVAILABLE;
   }

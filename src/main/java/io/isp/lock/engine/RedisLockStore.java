@@ -6,6 +6,7 @@ import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockStatus;
 import io.isp.lock.config.RedisConfig;
+import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.redis.LuaScript;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisLockStore implements LockStore {
 
   private final RedisMaster master;
+  private final LockMetrics metrics;
   private final ScriptRunner scripts;
   private final String prefix;
   private final String fencingCounter;
@@ -45,9 +47,11 @@ final class RedisLockStore implements LockStore {
   private final int minReplicasToAck;
   private final long replicaAckTimeoutMs;
 
-  RedisLockStore(RedisMaster master, RedisConfig config) {
+  /** {@code metrics}: every failed Redis call is counted, by kind, in {@link #failure}. */
+  RedisLockStore(RedisMaster master, RedisConfig config, LockMetrics metrics) {
     this.master = master;
-    this.scripts = new ScriptRunner(master);
+    this.metrics = metrics;
+    this.scripts = new ScriptRunner(master, metrics);
     this.prefix = config.prefix();
     this.fencingCounter = prefix + ":fence";
     this.channel = prefix + ":released";
@@ -81,7 +85,7 @@ final class RedisLockStore implements LockStore {
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
         : new Attempt(false, reply.get(1).toLong(), 0))
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   @Override
@@ -113,7 +117,7 @@ final class RedisLockStore implements LockStore {
           ? new LockStatus(key, false, null, null, waiters)
           : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken, waiters);
       })
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   @Override
@@ -122,7 +126,7 @@ final class RedisLockStore implements LockStore {
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Forced(true, reply.get(1) == null ? null : reply.get(1).toLong())
         : new Forced(false, null))
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   @Override
@@ -146,7 +150,7 @@ final class RedisLockStore implements LockStore {
         ScanCursor next = new ScanCursor(reply.get(0).toString(), reply.get(1).toString());
         return new LockPage(locks, next.isEnd() ? null : next.encode());
       })
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   /**
@@ -162,7 +166,7 @@ final class RedisLockStore implements LockStore {
       : Future.all(
         master.send(Request.cmd(Command.HSET).arg(hash).arg(instanceId).arg(count + " " + (System.currentTimeMillis() + validityMs))),
         master.send(Request.cmd(Command.PEXPIRE).arg(hash).arg(validityMs)));
-    return bounded(write).<Void>mapEmpty().recover(RedisLockStore::failure);
+    return bounded(write).<Void>mapEmpty().recover(this::failure);
   }
 
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do. */
@@ -170,12 +174,12 @@ final class RedisLockStore implements LockStore {
     return master.send(Request.cmd(Command.PING))
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .<Void>mapEmpty()
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   @Override
   public Future<Void> probe() {
-    return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(RedisLockStore::failure);
+    return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(this::failure);
   }
 
   private String redisKey(String key) {
@@ -203,7 +207,7 @@ final class RedisLockStore implements LockStore {
           default -> new OwnerReply(Outcome.NOT_OWNER, null);
         };
       })
-      .recover(RedisLockStore::failure);
+      .recover(this::failure);
   }
 
   /**
@@ -231,8 +235,12 @@ final class RedisLockStore implements LockStore {
    * Redis out of reach or silent is {@code redis_unavailable}; anything else (an error reply no
    * script should cause) stays as it is, for the caller to log once as the bug it is.
    */
-  private static <T> Future<T> failure(Throwable error) {
-    if (error instanceof LockException || !RedisErrors.isUnavailable(error)) {
+  private <T> Future<T> failure(Throwable error) {
+    if (error instanceof LockException) {
+      return Future.failedFuture(error);
+    }
+    metrics.redisError(RedisErrors.kind(error));
+    if (!RedisErrors.isUnavailable(error)) {
       return Future.failedFuture(error);
     }
     return Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,

@@ -8,6 +8,7 @@ import io.isp.lock.api.LockStatus;
 import io.isp.lock.api.Released;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
+import io.isp.lock.metrics.LockMetrics;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -33,6 +34,8 @@ final class WaitQueues {
   private final long probePeriodMs;
   /** Told whenever a call starts waiting (see {@link WaiterCounts}). */
   private final Runnable waitingChanged;
+  private final LockMetrics metrics;
+  private final HoldTimes holds;
   private final Map<String, KeyQueue> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
@@ -45,15 +48,35 @@ final class WaitQueues {
    * call (it waits for a notice or for the holder's TTL) still hears of an outage.
    */
   WaitQueues(LockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
+    this(store, timers, probePeriodMs, waitingChanged, LockMetrics.NONE);
+  }
+
+  /** {@code metrics}: waits, hold times, waiters and hand-overs are recorded here, where they are decided. */
+  WaitQueues(LockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged, LockMetrics metrics) {
     this.store = store;
     this.timers = timers;
     this.reclaimer = new GrantReclaimer(store, timers);
     this.probePeriodMs = probePeriodMs;
     this.waitingChanged = waitingChanged;
+    this.metrics = metrics;
+    this.holds = new HoldTimes(metrics, timers);
   }
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<LockGrant> lock(LockCommand command, String requestId) {
+    if (!metrics.enabled()) {
+      return acquire(command, requestId);
+    }
+    long arrival = timers.nanoTime();
+    return acquire(command, requestId).andThen(outcome -> {
+      metrics.waited(outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
+      if (outcome.succeeded()) {
+        holds.granted(outcome.result().lockKey(), command.ttlMs());
+      }
+    });
+  }
+
+  private Future<LockGrant> acquire(LockCommand command, String requestId) {
     if (stopping) {
       return Future.failedFuture(Outcomes.shuttingDown());
     }
@@ -66,6 +89,8 @@ final class WaitQueues {
           : Future.failedFuture(Outcomes.lockHeld(command)));
     }
     Waiter waiter = new Waiter(command, lockKey, timers);
+    metrics.waiters(1);
+    waiter.future().onComplete(done -> metrics.waiters(-1));
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
@@ -90,7 +115,8 @@ final class WaitQueues {
     KeyQueue queue = queues.get(command.key());
     Waiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
     if (next == null) {
-      return watched(store.release(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
+      return watched(store.release(command.key(), command.lockKey()))
+        .compose(reply -> released(command.key(), command.lockKey(), reply));
     }
     queue.beginCall();
     return watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
@@ -98,6 +124,7 @@ final class WaitQueues {
         queue.endCall();
         LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
         if (result == LockStore.Outcome.HANDED_OVER) {
+          metrics.handoff();
           queue.remove(next);
           granted(queue, next, outcome.result().fencingToken());
         } else if (outcome.failed()) {
@@ -108,7 +135,7 @@ final class WaitQueues {
           pump(queue);
         }
       })
-      .compose(reply -> released(command.key(), reply));
+      .compose(reply -> released(command.key(), command.lockKey(), reply));
   }
 
   Future<LockGrant> extend(ExtendCommand command) {
@@ -116,6 +143,7 @@ final class WaitQueues {
       if (reply.outcome() != LockStore.Outcome.EXTENDED) {
         return Future.failedFuture(refusal(command.key(), reply));
       }
+      holds.extended(command.lockKey(), command.ttlMs());
       KeyQueue queue = queues.get(command.key());
       if (queue != null && !queue.busy()) {
         // our waiters planned to look again at the old expiry
@@ -279,10 +307,12 @@ final class WaitQueues {
     }
   }
 
-  private static Future<Released> released(String key, LockStore.OwnerReply reply) {
-    return reply.outcome() == LockStore.Outcome.NOT_HELD || reply.outcome() == LockStore.Outcome.NOT_OWNER
-      ? Future.failedFuture(refusal(key, reply))
-      : Future.succeededFuture(Released.INSTANCE);
+  private Future<Released> released(String key, String lockKey, LockStore.OwnerReply reply) {
+    if (reply.outcome() == LockStore.Outcome.NOT_HELD || reply.outcome() == LockStore.Outcome.NOT_OWNER) {
+      return Future.failedFuture(refusal(key, reply));
+    }
+    holds.released(lockKey);
+    return Future.succeededFuture(Released.INSTANCE);
   }
 
   private static LockException refusal(String key, LockStore.OwnerReply reply) {

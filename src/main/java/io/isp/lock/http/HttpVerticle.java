@@ -3,6 +3,7 @@ package io.isp.lock.http;
 import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.logging.RequestIdLog;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
@@ -12,8 +13,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
 
   static final String API = "/api/isp-lock-service";
+  static final String METRICS = "/metrics";
   static final int MAX_BODY_BYTES = 64 * 1024;
   /** Longest request line read; longer ones get 414. */
   static final int MAX_INITIAL_LINE_BYTES = 8192;
@@ -33,23 +37,27 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpAdmission admission;
   private final HttpSurface surface;
   private final int port;
+  private final Optional<PrometheusMeterRegistry> metrics;
   private HttpServer server;
   private Router router;
 
-  /** The API and the management endpoints on {@code http.port}. */
+  /** The API and the management endpoints on {@code http.port}, without {@code /metrics}. */
   public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
-    this(config, admission, HttpSurface.BOTH, config.http().port());
+    this(config, admission, HttpSurface.BOTH, config.http().port(), Optional.empty());
   }
 
   /**
    * {@code surface} on {@code port} of {@code http.host}, with {@code http.tls.*}. {@code admission}:
    * shared by every HTTP verticle of the process, so the connection cap is the process's.
+   * {@code metrics}: what {@code GET /metrics} renders on the management surface; empty, it is 404.
    */
-  public HttpVerticle(ServiceConfig config, HttpAdmission admission, HttpSurface surface, int port) {
+  public HttpVerticle(ServiceConfig config, HttpAdmission admission, HttpSurface surface, int port,
+                      Optional<PrometheusMeterRegistry> metrics) {
     this.config = config;
     this.admission = admission;
     this.surface = surface;
     this.port = port;
+    this.metrics = metrics;
   }
 
   @Override
@@ -72,12 +80,31 @@ public final class HttpVerticle extends VerticleBase {
     TokenSet tokens = new TokenSet(config.http().tokens());
     TokenSet adminTokens = new TokenSet(config.http().adminTokens());
     if (surface.api() && !tokens.isEmpty()) {
-      router.route("/api/*").handler(new TokenAuthHandler(tokens, adminTokens));
+      // a route without a path: vertx-web reports every matched route's path to the metrics
+      // (Label.HTTP_ROUTE), and "/api/" would then prefix every API request's route label
+      TokenAuthHandler auth = new TokenAuthHandler(tokens, adminTokens);
+      router.route().handler(ctx -> {
+        String path;
+        try {
+          path = ctx.normalizedPath();
+        } catch (IllegalArgumentException malformed) {
+          // a path with a malformed escape: 400, as vertx-web answers when it matches a path route
+          ctx.fail(400, malformed);
+          return;
+        }
+        if (path.equals("/api") || path.startsWith("/api/")) {
+          auth.handle(ctx);
+        } else {
+          ctx.next();
+        }
+      });
     }
     router.route().handler(MethodRouting.options(router));
 
     if (surface.management()) {
       HealthRoutes.mount(vertx, router, config.deploy().lock());
+      // no token, like the probes: operators keep this port off the public network (README)
+      metrics.ifPresent(registry -> MethodRouting.getAndHead(router, METRICS).handler(PrometheusScrapingHandler.create(registry)));
     }
     if (surface.api()) {
       apiRoutes(router, tokens, adminTokens);
@@ -106,18 +133,13 @@ public final class HttpVerticle extends VerticleBase {
     // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
     // per request, about a tenth of the service's allocation per lock + unlock pair
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
-    for (String post : List.of("/lock", "/unlock", "/extend")) {
-      // Per path, not a catch-all "POST /api/*": that made vertx-web answer every unknown path under
-      // /api/ with 405 (a POST route matched its path). Routes of their own, because vertx-web
-      // requires a route's BodyHandler to come before its other handlers, and the content type is
-      // checked before the body is read.
-      router.post(API + post).handler(LockApi::requireJson);
-      router.post(API + post).handler(body);
-    }
     LockApi api = new LockApi(vertx, config);
-    router.post(API + "/lock").handler(api::lock);
-    router.post(API + "/unlock").handler(api::unlock);
-    router.post(API + "/extend").handler(api::extend);
+    // Per path, not a catch-all "POST /api/*": that made vertx-web answer every unknown path under
+    // /api/ with 405 (a POST route matched its path). One route per endpoint, so that vertx-web
+    // reports one route to the metrics; the content type is checked before the body is read.
+    router.post(API + "/lock").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::lock);
+    router.post(API + "/unlock").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::unlock);
+    router.post(API + "/extend").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::extend);
     MethodRouting.getAndHead(router, API + LockApi.LIST_PATH).handler(api::list);
     MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
     MethodRouting.deleteUnder(router, API + LockApi.STATUS_PATH + "*")

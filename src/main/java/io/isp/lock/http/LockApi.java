@@ -14,6 +14,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.util.Map;
 import java.util.UUID;
@@ -149,6 +150,13 @@ final class LockApi {
   }
 
   /** Rejects non-JSON content types before the body is read. */
+  /**
+   * {@link #requireJson} as a handler that may come before a route's BodyHandler: vertx-web accepts
+   * only platform and security-policy handlers there, and refusing a body by its media type before
+   * reading it is a policy of the platform, not the endpoint's work.
+   */
+  static final PlatformHandler REQUIRE_JSON = LockApi::requireJson;
+
   static void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     // absent is tolerated: the original service and many of its clients never set it

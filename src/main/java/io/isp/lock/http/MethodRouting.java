@@ -31,7 +31,9 @@ final class MethodRouting {
    * it: vertx-web would also give it {@code .../locks}, a resource this service does not have.
    */
   static Route getAndHead(Router router, String path) {
-    Route route = router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    // named by its template: the name is the route label of Vert.x's HTTP metrics (vertx-web would
+    // report a prefix route's path without its *)
+    Route route = router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path);
     if (path.endsWith("/*")) {
       String prefix = path.substring(0, path.length() - 1);
       route.handler(ctx -> {
@@ -51,7 +53,7 @@ final class MethodRouting {
    */
   static Route deleteUnder(Router router, String path) {
     String prefix = path.substring(0, path.length() - 1);
-    return router.delete(path).handler(ctx -> {
+    return router.delete(path).setName(path).handler(ctx -> {
       if (ctx.normalizedPath().startsWith(prefix)) {
         ctx.next();
       } else {

@@ -1,5 +1,6 @@
 package io.isp.lock.redis;
 
+import io.isp.lock.metrics.RedisErrorKind;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.vertx.redis.client.impl.types.ErrorType;
@@ -7,6 +8,7 @@ import io.vertx.redis.client.impl.types.ErrorType;
 import javax.net.ssl.SSLException;
 import java.security.cert.CertificateException;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sorts Redis failures. An error <em>reply</em> from Redis ({@link ErrorType}) is either transient
@@ -72,6 +74,20 @@ public final class RedisErrors {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** The {@code kind} a failed call is counted under in {@code isp_lock_redis_errors_total}. */
+  public static RedisErrorKind kind(Throwable error) {
+    if (error instanceof TimeoutException) {
+      return RedisErrorKind.TIMEOUT;
+    }
+    if (isMasterMoved(error)) {
+      return RedisErrorKind.READONLY;
+    }
+    if (isNoScript(error)) {
+      return RedisErrorKind.NOSCRIPT;
+    }
+    return isConnectionLost(error) ? RedisErrorKind.CONNECTION : RedisErrorKind.OTHER;
   }
 
   public static boolean isNoScript(Throwable error) {

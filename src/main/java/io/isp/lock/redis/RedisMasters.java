@@ -1,6 +1,7 @@
 package io.isp.lock.redis;
 
 import io.isp.lock.config.RedisConfig;
+import io.isp.lock.metrics.LockMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -19,9 +20,10 @@ public final class RedisMasters {
   private RedisMasters() {
   }
 
-  public static RedisMaster create(Vertx vertx, RedisConfig config) {
+  /** {@code metrics}: a Sentinel master's moves are counted. */
+  public static RedisMaster create(Vertx vertx, RedisConfig config, LockMetrics metrics) {
     return config.sentinel()
-      .<RedisMaster>map(sentinel -> new SentinelMaster(vertx, config, sentinel))
+      .<RedisMaster>map(sentinel -> new SentinelMaster(vertx, config, sentinel, metrics))
       .orElseGet(() -> new StandaloneMaster(vertx, config.server().orElseThrow(), config));
   }
 
@@ -31,6 +33,8 @@ public final class RedisMasters {
       .setConnectionString(uri(address, config.db(), config.tls().scheme()))
       .setMaxPoolSize(config.maxPoolSize())
       .setMaxPoolWaiting(config.maxPoolWaiting())
+      // the pool_name label of vertx_pool_* metrics; otherwise a random UUID, a new series per failover
+      .setPoolName("redis-master")
       // commands are pipelined on one connection: this bounds how many may be in flight on it
       .setMaxWaitingHandlers(config.maxPoolWaiting())
       .setNetClientOptions(netOptions(config));
@@ -44,6 +48,7 @@ public final class RedisMasters {
       .setConnectionString(uri(address, null, config.tls().scheme()))
       .setMaxPoolSize(1)
       .setMaxPoolWaiting(64)
+      .setPoolName("redis-sentinel")
       .setNetClientOptions(netOptions(config));
     credentials(options, user, password);
     return options;

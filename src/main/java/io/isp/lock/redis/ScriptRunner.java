@@ -1,5 +1,7 @@
 package io.isp.lock.redis;
 
+import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.RedisErrorKind;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -15,15 +17,18 @@ import java.util.List;
 public final class ScriptRunner {
 
   private final RedisMaster master;
+  private final LockMetrics metrics;
 
-  public ScriptRunner(RedisMaster master) {
+  /** {@code metrics}: a NOSCRIPT is counted here, where it is recovered from; other failures reach the caller. */
+  public ScriptRunner(RedisMaster master, LockMetrics metrics) {
     this.master = master;
+    this.metrics = metrics;
   }
 
   /** Runs {@code script}; the first {@link LuaScript#keyCount()} arguments are its keys. */
   public Future<Response> run(LuaScript script, String... keysThenArgs) {
     return master.send(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs))
-      .recover(error -> RedisErrors.isNoScript(error)
+      .recover(error -> isNoScript(error)
         ? master.send(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs))
         : Future.failedFuture(error));
   }
@@ -39,7 +44,7 @@ public final class ScriptRunner {
   public Future<Replicated> runReplicated(LuaScript script, int replicas, long timeoutMs, String... keysThenArgs) {
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
     return master.batch(List.of(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs), wait))
-      .recover(error -> RedisErrors.isNoScript(error)
+      .recover(error -> isNoScript(error)
         ? master.batch(List.of(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs), wait))
         : Future.failedFuture(error))
       .map(replies -> new Replicated(replies.get(0), replies.get(1).toInteger()));
@@ -52,6 +57,14 @@ public final class ScriptRunner {
       chain = chain.compose(ignored -> master.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())));
     }
     return chain.mapEmpty();
+  }
+
+  private boolean isNoScript(Throwable error) {
+    if (RedisErrors.isNoScript(error)) {
+      metrics.redisError(RedisErrorKind.NOSCRIPT);
+      return true;
+    }
+    return false;
   }
 
   private static Request request(Command command, String script, int keyCount, String[] keysThenArgs) {

@@ -1,6 +1,7 @@
 package io.isp.lock.redis;
 
 import io.isp.lock.config.RedisConfig;
+import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.config.SentinelConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ final class SentinelMaster implements RedisMaster {
   private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final Vertx vertx;
+  private final LockMetrics metrics;
   private final RedisConfig config;
   private final SentinelConfig sentinel;
   private final List<Redis> sentinels = new ArrayList<>();
@@ -44,7 +46,8 @@ final class SentinelMaster implements RedisMaster {
   private long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
   private int preferredSentinel;
 
-  SentinelMaster(Vertx vertx, RedisConfig config, SentinelConfig sentinel) {
+  SentinelMaster(Vertx vertx, RedisConfig config, SentinelConfig sentinel, LockMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.sentinel = sentinel;
@@ -182,6 +185,8 @@ final class SentinelMaster implements RedisMaster {
     masterAddress = address;
     changes++;
     if (previous != null) {
+      // a move (the first address found is none)
+      metrics.masterChanged();
       // the shared connection still points at the old master: the next command opens one to the new
       commands.close();
       previous.close();

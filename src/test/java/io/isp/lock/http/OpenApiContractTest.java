@@ -44,7 +44,6 @@ import java.util.stream.Collectors;
 import static io.isp.lock.support.ServiceUnderTest.API;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The OpenAPI document ({@code src/main/resources/openapi.yaml}, served at {@code GET /openapi.yaml})
@@ -199,11 +198,10 @@ class OpenApiContractTest {
 
   @Test
   @Order(11)
-  @DisplayName("GET /metrics is Prometheus text 0.0.4 (skipped while this branch has no /metrics: it comes with the metrics branch)")
+  @DisplayName("GET /metrics is Prometheus text 0.0.4")
   void metrics() {
     HttpResult metrics = service.get("/metrics");
-    assumeThat(metrics.status()).as("GET /metrics is served (it arrives with the metrics branch, and may be turned off)")
-      .isNotEqualTo(404);
+    assertThat(metrics.status()).as("GET /metrics (metrics.enabled is true by default)").isEqualTo(200);
     check("metrics", metrics);
     checkHead("metrics", service.send("HEAD", "/metrics", null));
   }
@@ -297,7 +295,7 @@ class OpenApiContractTest {
     checkComponent("NotFound", service.get("/nope"));
     checkComponent("NotFound", service.get(API + "/nope", TOKEN, CLIENT));
     checkComponent("NotFound", service.send("POST", API + "/lock/extra", "{}", TOKEN, CLIENT, "Content-Type", "application/json"));
-    for (Map.Entry<String, Set<String>> path : servedPaths().entrySet()) {
+    for (Map.Entry<String, Set<String>> path : contract.pathMethods().entrySet()) {
       String method = path.getValue().contains("PUT") ? "PATCH" : "PUT";
       HttpResult result = service.send(method, concrete(path.getKey()), "{}", TOKEN, CLIENT, "Content-Type", "application/json");
       checkComponent("MethodNotAllowed", result);
@@ -429,7 +427,7 @@ class OpenApiContractTest {
   @Order(40)
   @DisplayName("every documented path answers OPTIONS with exactly its documented methods (HEAD with GET), and none answers 404")
   void everyDocumentedOperationIsServed() {
-    for (Map.Entry<String, Set<String>> path : servedPaths().entrySet()) {
+    for (Map.Entry<String, Set<String>> path : contract.pathMethods().entrySet()) {
       String concrete = concrete(path.getKey());
       HttpResult options = service.send("OPTIONS", concrete, null, TOKEN, CLIENT);
       assertThat(options.status()).as("OPTIONS " + concrete + ": " + options).isEqualTo(204);
@@ -437,7 +435,7 @@ class OpenApiContractTest {
         .isEqualTo(withHead(path.getValue()));
     }
     for (Operation operation : contract.operations()) {
-      if (!servedPaths().containsKey(operation.path())) {
+      if (!contract.pathMethods().containsKey(operation.path())) {
         continue;
       }
       SampleRequest request = sample(operation);
@@ -468,9 +466,6 @@ class OpenApiContractTest {
     }
     Map<String, Set<String>> documented = new TreeMap<>();
     contract.pathMethods().forEach((path, methods) -> documented.put(path.replaceAll("\\{[^}]+}$", "{}"), withHead(methods)));
-    if (!metricsServed()) {
-      documented.remove("/metrics");
-    }
     assertThat(served).as("the router's endpoints (a path ending in {} is a prefix route)").isEqualTo(documented);
   }
 
@@ -493,11 +488,9 @@ class OpenApiContractTest {
         }
       }
     }
-    boolean metricsServed = metricsServed();
     List<String> missing = new ArrayList<>();
     for (String answer : documented) {
-      boolean excused = NOT_PROVOKED.keySet().stream().anyMatch(pattern -> matches(pattern, answer))
-        || !metricsServed && answer.startsWith("metrics ");
+      boolean excused = NOT_PROVOKED.keySet().stream().anyMatch(pattern -> matches(pattern, answer));
       if (!provoked.contains(answer) && !excused) {
         missing.add(answer);
       }
@@ -615,24 +608,6 @@ class OpenApiContractTest {
 
   private static void checkComponent(String response, HttpResult result) {
     provoked.add(contract.checkComponent(response, result));
-  }
-
-  /**
-   * {@code GET /metrics} comes with the metrics branch (and may be turned off): documented here
-   * ahead of its route. Until it is served, the checks that need it leave it out, and
-   * {@link #metrics()} is reported skipped.
-   */
-  private static boolean metricsServed() {
-    return service.get("/metrics").status() != 404;
-  }
-
-  /** The documented paths and their methods, less /metrics while it is not served. */
-  private static Map<String, Set<String>> servedPaths() {
-    Map<String, Set<String>> paths = new LinkedHashMap<>(contract.pathMethods());
-    if (!metricsServed()) {
-      paths.remove("/metrics");
-    }
-    return paths;
   }
 
   /** A documented path with its template filled in. */

@@ -4,6 +4,7 @@ import io.isp.lock.ServiceDeployment;
 import io.isp.lock.ServiceVertx;
 import io.isp.lock.config.ConfigReader;
 import io.isp.lock.config.ServiceConfig;
+import io.isp.lock.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -102,9 +103,10 @@ public final class ServiceUnderTest extends Fixture {
   @Override
   protected void open() {
     config = ConfigReader.read(configuration.get());
-    vertx = await(ServiceVertx.start(config));
+    ServiceMetrics metrics = ServiceMetrics.create(config.management());
+    vertx = await(ServiceVertx.start(config, metrics));
     try {
-      deployment = await(ServiceDeployment.deploy(vertx, config));
+      deployment = await(ServiceDeployment.deploy(vertx, config, metrics));
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -121,7 +123,7 @@ public final class ServiceUnderTest extends Fixture {
   public static Throwable startupFailure(JsonObject json) {
     Vertx vertx = Vertx.vertx();
     try {
-      Future<ServiceDeployment> deployed = ServiceDeployment.deploy(vertx, ConfigReader.read(json));
+      Future<ServiceDeployment> deployed = ServiceDeployment.deploy(vertx, ConfigReader.read(json), ServiceMetrics.disabled());
       deployed.toCompletionStage().toCompletableFuture().handle((ok, error) -> null).get(30, TimeUnit.SECONDS);
       return deployed.cause();
     } catch (Exception e) {
@@ -214,6 +216,13 @@ public final class ServiceUnderTest extends Fixture {
   /** The port {@code /health/*} and {@code /metrics} are served on: {@code management.port}, else {@code http.port}. */
   public int managementPort() {
     return config.management().port().orElse(port);
+  }
+
+  /** {@code GET /metrics} on the management port, read back; fails the test unless it answers 200. */
+  public PrometheusText metrics() {
+    HttpResult result = getOn(managementPort(), "/metrics");
+    assertThat(result.status()).as("GET /metrics: %s", result).isEqualTo(200);
+    return new PrometheusText(result.body());
   }
 
   /** Any method, with {@code body} (none if null) and the given header name/value pairs. */

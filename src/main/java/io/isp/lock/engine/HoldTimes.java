@@ -1,0 +1,85 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.metrics.LockMetrics;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How long locks are held, from grant to an unlock through this service ({@code isp_lock_hold_seconds}).
+ * Remembers each lock this instance granted until its unlock or its expiry: a lock never unlocked
+ * here (it expired, it was force-unlocked, its holder unlocks through another instance) is forgotten
+ * once its TTL has passed, and never more than {@link #MAX_TRACKED} are remembered at once, the
+ * oldest going first. Keyed by lockKey, which never leaves this class. One event loop; nothing at all
+ * when metrics are off.
+ */
+final class HoldTimes {
+
+  /** About 100 bytes each: at most ~10 MB however many locks are granted and never unlocked here. */
+  static final int MAX_TRACKED = 100_000;
+
+  private final LockMetrics metrics;
+  private final Timers timers;
+  private final int maxTracked;
+  /** lockKey → {grant time, expiry}, monotonic nanoseconds; in grant order, so the oldest come first. */
+  private final LinkedHashMap<String, long[]> held = new LinkedHashMap<>();
+
+  HoldTimes(LockMetrics metrics, Timers timers) {
+    this(metrics, timers, MAX_TRACKED);
+  }
+
+  HoldTimes(LockMetrics metrics, Timers timers, int maxTracked) {
+    this.metrics = metrics;
+    this.timers = timers;
+    this.maxTracked = maxTracked;
+  }
+
+  void granted(String lockKey, long ttlMs) {
+    if (!metrics.enabled()) {
+      return;
+    }
+    long now = timers.nanoTime();
+    forgetExpired(now);
+    if (held.size() >= maxTracked) {
+      Iterator<?> oldest = held.values().iterator();
+      oldest.next();
+      oldest.remove();
+    }
+    held.put(lockKey, new long[] {now, now + ttlMs * 1_000_000});
+  }
+
+  /** The holder set a new TTL, from now. */
+  void extended(String lockKey, long ttlMs) {
+    long[] times = held.get(lockKey);
+    if (times != null) {
+      times[1] = timers.nanoTime() + ttlMs * 1_000_000;
+    }
+  }
+
+  /** The holder unlocked: its hold time is recorded. */
+  void released(String lockKey) {
+    long[] times = held.remove(lockKey);
+    if (times != null) {
+      metrics.held(timers.nanoTime() - times[0]);
+    }
+  }
+
+  int tracked() {
+    return held.size();
+  }
+
+  /**
+   * Drops expired entries from the oldest on, stopping at the first live one: entries are in grant
+   * order, not expiry order, so a long TTL may keep a few expired ones behind it until the cap.
+   */
+  private void forgetExpired(long now) {
+    Iterator<Map.Entry<String, long[]>> entries = held.entrySet().iterator();
+    while (entries.hasNext()) {
+      if (entries.next().getValue()[1] - now > 0) {
+        return;
+      }
+      entries.remove();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.metrics.LockMetrics;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("HoldTimes: grant-to-unlock times, bounded by the locks' TTLs and a cap")
+class HoldTimesTest {
+
+  private final FakeTimers timers = new FakeTimers();
+  private final List<Long> recorded = new ArrayList<>();
+  private final LockMetrics metrics = new LockMetrics() {
+    @Override
+    public void held(long nanos) {
+      recorded.add(nanos);
+    }
+
+    @Override
+    public boolean enabled() {
+      return true;
+    }
+  };
+
+  @Test
+  @DisplayName("an unlock records the time since the grant, once")
+  void records() {
+    HoldTimes holds = new HoldTimes(metrics, timers);
+    holds.granted("lk1", 10_000);
+    timers.advance(250);
+    holds.released("lk1");
+    holds.released("lk1");
+    assertThat(recorded).containsExactly(250_000_000L);
+    assertThat(holds.tracked()).isZero();
+  }
+
+  @Test
+  @DisplayName("locks never unlocked here are forgotten once their TTL has passed; extend moves the expiry")
+  void forgetsExpired() {
+    HoldTimes holds = new HoldTimes(metrics, timers);
+    for (int i = 0; i < 1000; i++) {
+      holds.granted("old" + i, 100);
+    }
+    holds.granted("extended", 100);
+    holds.extended("extended", 10_000);
+    timers.advance(101);
+    holds.granted("new", 100);
+    assertThat(holds.tracked()).isEqualTo(2);
+    timers.advance(1000);
+    holds.released("extended");
+    assertThat(recorded).containsExactly(1_101_000_000L);
+  }
+
+  @Test
+  @DisplayName("never more than the cap, however long the TTLs: the oldest go first")
+  void capped() {
+    HoldTimes holds = new HoldTimes(metrics, timers, 10);
+    for (int i = 0; i < 25; i++) {
+      holds.granted("lk" + i, 86_400_000);
+    }
+    assertThat(holds.tracked()).isEqualTo(10);
+    holds.released("lk0");
+    holds.released("lk24");
+    assertThat(recorded).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("metrics off: nothing is kept")
+  void off() {
+    HoldTimes holds = new HoldTimes(LockMetrics.NONE, timers);
+    holds.granted("lk", 1000);
+    assertThat(holds.tracked()).isZero();
+  }
+}
