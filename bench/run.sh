@@ -7,6 +7,8 @@
 #   options: --warmup S --duration S  (per row, seconds; override the mode's)
 #            --committed              build the service from git HEAD instead of the working tree
 #            --keep                   keep the work directory (logs, jars, raw rows) afterwards
+#            --metrics on|off         metrics.enabled of the service (METRICS_ENABLED), default on
+#            --skip-waiters           leave out row c (10,000 waiters): for back-to-back comparisons of rates
 #
 # It builds the service and the benchmark in a copy of the tree (never in the repo's own target/),
 # starts its own redis-server on a free port (never the one on 6379), measures raw Redis with
@@ -18,6 +20,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=false
 KEEP=false
 COMMITTED=false
+METRICS=on
+SKIP_WAITERS=false
 WARMUP_ARG=""
 DURATION_ARG=""
 while (( $# > 0 )); do
@@ -25,9 +29,11 @@ while (( $# > 0 )); do
     --quick) QUICK=true ;;
     --keep) KEEP=true ;;
     --committed) COMMITTED=true ;;
+    --metrics) METRICS=${2:?--metrics needs on or off}; shift ;;
+    --skip-waiters) SKIP_WAITERS=true ;;
     --warmup) WARMUP_ARG=${2:?--warmup needs seconds}; shift ;;
     --duration) DURATION_ARG=${2:?--duration needs seconds}; shift ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -42,6 +48,12 @@ WARMUP=${WARMUP_ARG:-$WARMUP}
 DURATION=${DURATION_ARG:-$DURATION}
 MODE="$MODE ($WARMUP s warm-up + $DURATION s measured per row; HTTP load generator: one event loop, serial GC)"
 if $QUICK; then MODE="$MODE; a smoke run, not for quoting"; fi
+case "$METRICS" in
+  on) export METRICS_ENABLED=true ;;
+  off) export METRICS_ENABLED=false; MODE="$MODE; metrics.enabled: false" ;;
+  *) echo "--metrics takes on or off, not $METRICS" >&2; exit 2 ;;
+esac
+if $SKIP_WAITERS; then MODE="$MODE; row c skipped"; fi
 CLIENT_COUNTS=(1 16 64 256)
 HOT_CLIENTS=64
 WAIT_KEYS=100 WAIT_PER_KEY=100 WAIT_TIMEOUT=120
@@ -218,11 +230,13 @@ bench hotkey --id b --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "
 stop_service default-heap
 redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
 
-start_service xmx256m -Xmx256m
-bench waiters --id c --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --keys "$WAIT_KEYS" --per-key "$WAIT_PER_KEY" \
-  --hold "$HOLD" --wait-timeout "$WAIT_TIMEOUT"
-stop_service xmx256m
-redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+if ! $SKIP_WAITERS; then
+  start_service xmx256m -Xmx256m
+  bench waiters --id c --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --keys "$WAIT_KEYS" --per-key "$WAIT_PER_KEY" \
+    --hold "$HOLD" --wait-timeout "$WAIT_TIMEOUT"
+  stop_service xmx256m
+  redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+fi
 
 # --- 5. the event-bus path: the service inside the benchmark JVM -----------------------------------
 log "event bus: service deployed in the benchmark JVM"

@@ -29,6 +29,12 @@ public final class LogbackSetup {
   static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %level [%logger] %msg%n";
   /** Chatty at debug and trace and saying nothing about locks there: never below info. */
   static final List<String> FLOOR_AT_INFO = List.of("io.netty", "com.hazelcast");
+  /**
+   * Micrometer warns once per process that vertx-micrometer-metrics registers a gauge again
+   * ("This Gauge has been already registered"): that is how it shares one gauge between connections
+   * (vertx-micrometer-metrics#259, micrometer#6931), not a lost metric. Errors still show.
+   */
+  static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
   private LogbackSetup() {
   }
@@ -59,6 +65,7 @@ public final class LogbackSetup {
     for (String chatty : FLOOR_AT_INFO) {
       context.getLogger(chatty).setLevel(level.isGreaterOrEqual(Level.INFO) ? level : Level.INFO);
     }
+    context.getLogger(METER_REGISTRY).setLevel(level.isGreaterOrEqual(Level.ERROR) ? level : Level.ERROR);
   }
 
   /** {@code logLevel}'s names (as ConfigKey accepts them) in Logback's terms. */
