@@ -34,10 +34,14 @@ public final class ClusteredVertx {
       return Future.failedFuture(e);
     }
     VertxBuilder builder = Vertx.builder()
-      .with(new VertxOptions(options).setEventBusOptions(new EventBusOptions()
-        .setHost(cluster.host())
-        .setClusterPublicHost(cluster.host())
-        .setPort(0)))
+      .with(new VertxOptions(options)
+        // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions, losing the
+        // registry name: every clustered instance of a JVM then wrote into the first one's registry
+        .setMetricsOptions(options.getMetricsOptions())
+        .setEventBusOptions(new EventBusOptions()
+          .setHost(cluster.host())
+          .setClusterPublicHost(cluster.host())
+          .setPort(0)))
       .withClusterManager(new HazelcastClusterManager(hazelcast));
     metrics.vertxMetricsFactory().ifPresent(builder::withMetrics);
     return builder.buildClustered();

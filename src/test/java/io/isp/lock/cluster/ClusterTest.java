@@ -3,6 +3,7 @@ package io.isp.lock.cluster;
 import io.isp.lock.client.LockClient;
 import io.isp.lock.support.FreePorts;
 import io.isp.lock.support.HttpResult;
+import io.isp.lock.support.PrometheusText;
 import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
@@ -67,6 +68,29 @@ class ClusterTest {
     JsonObject readiness = edge.get("/health/ready").json();
     assertThat(readiness.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
       .contains("redis", "cluster");
+  }
+
+  @Test
+  @DisplayName("metrics, clustered: every node serves /metrics; a call the edge forwards is counted once, on the lock node that served it")
+  void metricsAcrossTheCluster() {
+    double before = lockCalls(lockNodeA) + lockCalls(lockNodeB);
+    double edgeSentBefore = edge.metrics().value("vertx_eventbus_sent_total", "address", "isp-lock-service.lock");
+    HttpResult lock = edge.lock("metrics-edge", 30);
+    assertThat(lock.status()).isEqualTo(200);
+    assertThat(lockCalls(lockNodeA) + lockCalls(lockNodeB)).isEqualTo(before + 1);
+    PrometheusText edgeMetrics = edge.metrics();
+    assertThat(edgeMetrics.value("vertx_eventbus_sent_total", "address", "isp-lock-service.lock"))
+      .as("the edge sent it over the clustered event bus: %s", edgeMetrics.matching("vertx_eventbus_sent_total"))
+      .isEqualTo(edgeSentBefore + 1);
+    assertThat(edgeMetrics.value("vertx_http_server_requests_total", "route", "/api/isp-lock-service/lock"))
+      .as("each node's Vert.x metrics are its own").isGreaterThanOrEqualTo(1);
+    assertThat(edgeMetrics.value("isp_lock_requests_total")).as("an edge runs no lock engine").isZero();
+    assertThat(edge.metrics().text()).doesNotContain("metrics-edge").doesNotContain(lock.json().getString("lockKey"));
+    assertThat(lockNodeB.unlock("metrics-edge", lock.json().getString("lockKey")).status()).isEqualTo(200);
+  }
+
+  private static double lockCalls(ServiceUnderTest node) {
+    return node.metrics().value("isp_lock_requests_total", "op", "lock", "outcome", "ok");
   }
 
   @Test
