@@ -113,6 +113,7 @@ class SentinelFailoverTest {
   @Test
   @DisplayName("two failovers in a row are both followed: each lock granted after one lives on the new master")
   void repeatedFailover() {
+    double movesBefore = service.metrics().value("isp_lock_redis_master_changes_total");
     for (int i = 0; i < 2; i++) {
       String key = "repeat-" + i;
       liveReplica();
@@ -127,6 +128,8 @@ class SentinelFailoverTest {
       });
       assertThat(cluster.master().cli("GET", "hardened::" + key)).as("the lock is on the promoted master").isEqualTo(lockKey[0]);
     }
+    assertThat(service.metrics().value("isp_lock_redis_master_changes_total")).as("both moves counted")
+      .isGreaterThanOrEqualTo(movesBefore + 2);
   }
 
   @Test
@@ -134,12 +137,15 @@ class SentinelFailoverTest {
   void demotedMasterAnswersReadonly() {
     RedisProcess master = cluster.master();
     long readonlyBefore = readonlyErrors(master);
+    double countedBefore = service.metrics().value("isp_lock_redis_errors_total", "kind", "readonly");
     // a replica of nothing: read-only at once, and unlike Sentinel's own reconfiguration this does
     // not disconnect our connection, so the next call meets the demoted node
     master.cli("REPLICAOF", "127.0.0.1", "1");
     try {
       assertProblem(service.lock("demoted", 30), 503, "redis_unavailable");
       assertThat(readonlyErrors(master)).as("the call met a READONLY reply").isGreaterThan(readonlyBefore);
+      assertThat(service.metrics().value("isp_lock_redis_errors_total", "kind", "readonly")).as("and counted it")
+        .isGreaterThan(countedBefore);
     } finally {
       master.cli("REPLICAOF", "NO", "ONE");
     }
