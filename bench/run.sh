@@ -9,6 +9,7 @@
 #            --keep                   keep the work directory (logs, jars, raw rows) afterwards
 #            --metrics on|off         metrics.enabled of the service (METRICS_ENABLED), default on
 #            --skip-waiters           leave out row c (10,000 waiters): for back-to-back comparisons of rates
+#            --quiet-wait S           how long each row waits for a busy machine to calm down (full: 90, quick: 0)
 #
 # It builds the service and the benchmark in a copy of the tree (never in the repo's own target/),
 # starts its own redis-server on a free port (never the one on 6379), measures raw Redis with
@@ -23,6 +24,7 @@ COMMITTED=false
 METRICS=on
 SKIP_WAITERS=false
 WARMUP_ARG=""
+QUIET_WAIT_ARG=""
 DURATION_ARG=""
 while (( $# > 0 )); do
   case "$1" in
@@ -31,9 +33,10 @@ while (( $# > 0 )); do
     --committed) COMMITTED=true ;;
     --metrics) METRICS=${2:?--metrics needs on or off}; shift ;;
     --skip-waiters) SKIP_WAITERS=true ;;
+    --quiet-wait) QUIET_WAIT_ARG=${2:?--quiet-wait needs seconds}; shift ;;
     --warmup) WARMUP_ARG=${2:?--warmup needs seconds}; shift ;;
     --duration) DURATION_ARG=${2:?--duration needs seconds}; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,6 +48,7 @@ else
   WARMUP=5 DURATION=10 HOLD=5 RB_REQUESTS_1=100000 RB_REQUESTS=300000 QUIET_WAIT=90 MODE=full
 fi
 WARMUP=${WARMUP_ARG:-$WARMUP}
+QUIET_WAIT=${QUIET_WAIT_ARG:-$QUIET_WAIT}
 DURATION=${DURATION_ARG:-$DURATION}
 MODE="$MODE ($WARMUP s warm-up + $DURATION s measured per row; HTTP load generator: one event loop, serial GC)"
 if $QUICK; then MODE="$MODE; a smoke run, not for quoting"; fi
