@@ -68,7 +68,7 @@ class ShadedJarIT {
   }
 
   @Test
-  @DisplayName("java -jar --dev, clustered, json logs: ready, Hazelcast's lines JSON too, no warning about Java internal API access, SIGTERM exits 0")
+  @DisplayName("java -jar --dev, clustered, json logs: ready, /metrics, Hazelcast's lines JSON too, no warning about Java internal API access, SIGTERM exits 0")
   void runs() throws Exception {
     int httpPort = FreePorts.next();
     Path log = Files.createTempFile("shaded-jar", ".log");
@@ -85,6 +85,11 @@ class ShadedJarIT {
       HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build();
       await().atMost(Duration.ofSeconds(90)).ignoreExceptions().failFast(() -> !process.isAlive())
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      // the shaded Micrometer and Prometheus classes work: Vert.x's meters and the service's own
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("isp_lock_requests_total{", "vertx_http_server_requests_total{", "jvm_memory_used_bytes{");
       String output = Files.readString(log);
       assertThat(output).contains("Hazelcast").doesNotContain("without proper access to required Java packages");
       // every line, Hazelcast's included, came through SLF4J into Logback's json format
