@@ -190,7 +190,7 @@ class MetricsTest {
     }
     assertThat(metrics.has("isp_lock_wait_seconds_bucket")).isTrue();
     assertThat(metrics.has("isp_lock_hold_seconds_bucket")).isTrue();
-    for (String family : List.of("jvm_memory_used_bytes", "jvm_gc_pause_seconds_count", "jvm_threads_live_threads",
+    for (String family : List.of("jvm_memory_used_bytes", "jvm_gc_overhead", "jvm_threads_live_threads",
       "jvm_classes_loaded_classes", "system_cpu_count", "process_cpu_usage", "process_uptime_seconds",
       "process_files_open_files", "vertx_http_server_active_connections", "vertx_eventbus_handlers", "vertx_pool_in_use")) {
       assertThat(metrics.has(family)).as(family).isTrue();
