@@ -39,7 +39,18 @@ public final class MetricsCost {
   private MetricsCost() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      measureAll(args);
+      System.exit(0);
+    } catch (Exception e) {
+      e.printStackTrace();
+      // the Vert.x threads would keep the JVM alive
+      System.exit(1);
+    }
+  }
+
+  private static void measureAll(String[] args) throws Exception {
     String redis = args[0];
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
@@ -76,14 +87,15 @@ public final class MetricsCost {
     double bytesOff = median(offRuns, 2);
     System.out.printf("%nmedians: CPU %.1f µs (on) vs %.1f µs (off) per pair, +%.1f µs; allocation %,.0f vs %,.0f bytes per pair, +%,.0f%n",
       cpuOn, cpuOff, cpuOn - cpuOff, bytesOn, bytesOff, bytesOn - bytesOff);
-    System.exit(0);
   }
 
   private static Vertx start(String redis, int port, boolean metrics, List<String> disabled) throws Exception {
     JsonObject json = new JsonObject()
       .put("logLevel", "warn")
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-      .put("redis", new JsonObject().put("server", redis).put("prefix", "cost-" + (metrics ? "on" : "off")))
+      // a starved machine can take seconds for one call; a 503 would end the measurement
+      .put("redis", new JsonObject().put("server", redis).put("prefix", "cost-" + (metrics ? "on" : "off"))
+        .put("commandTimeout", "30s"))
       .put("metrics", new JsonObject().put("enabled", metrics));
     ServiceConfig config = ConfigReader.read(json);
     ServiceMetrics serviceMetrics = ServiceMetrics.create(config.management());
