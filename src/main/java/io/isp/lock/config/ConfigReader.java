@@ -80,7 +80,9 @@ public final class ConfigReader {
     }
     Optional<String> masterName = get(REDIS_SENTINEL_MASTER_NAME);
     String sentinelUser = get(REDIS_SENTINEL_USERNAME);
-    String sentinelPassword = password(REDIS_SENTINEL_PASSWORD, REDIS_SENTINEL_PASSWORD_FILE);
+    // an edge node never talks to Redis, and --dev replaces it: neither needs the secret mounted
+    boolean usesRedis = lockRole && !embedded;
+    String sentinelPassword = password(REDIS_SENTINEL_PASSWORD, REDIS_SENTINEL_PASSWORD_FILE, usesRedis);
     Optional<SentinelConfig> sentinel = Optional.empty();
     if (!sentinelAddresses.isEmpty()) {
       if (masterName.isEmpty() && !embedded) {
@@ -93,7 +95,7 @@ public final class ConfigReader {
     if (maxPoolWaiting < maxPoolSize) {
       throw new ConfigException("redis.maxPoolSize must be >= 1 and redis.maxPoolWaiting >= redis.maxPoolSize");
     }
-    return new RedisConfig(server, get(REDIS_USER_NAME), password(REDIS_PASSWORD, REDIS_PASSWORD_FILE), get(REDIS_DB), get(REDIS_PREFIX),
+    return new RedisConfig(server, get(REDIS_USER_NAME), password(REDIS_PASSWORD, REDIS_PASSWORD_FILE, usesRedis), get(REDIS_DB), get(REDIS_PREFIX),
       get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
       get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded, redisTls(server, sentinelAddresses));
   }
@@ -101,9 +103,10 @@ public final class ConfigReader {
   /**
    * A password given inline ({@code valueKey}) or by a file ({@code fileKey}), not both: which one
    * wins would be a guess. The file is read here, so this runs off the event loops
-   * ({@link ConfigLoader} calls {@link #read} on a worker thread).
+   * ({@link ConfigLoader} calls {@link #read} on a worker thread); only when {@code needed}, so that
+   * a node which never uses the password needs no file mounted.
    */
-  private String password(ConfigKey<String> valueKey, ConfigKey<Optional<String>> fileKey) {
+  private String password(ConfigKey<String> valueKey, ConfigKey<Optional<String>> fileKey, boolean needed) {
     String value = get(valueKey);
     Optional<String> file = get(fileKey);
     if (file.isEmpty()) {
@@ -112,7 +115,7 @@ public final class ConfigReader {
     if (!value.isEmpty()) {
       throw bothSet(valueKey, fileKey);
     }
-    return SecretFiles.password(fileKey.name(), file.get());
+    return needed ? SecretFiles.password(fileKey.name(), file.get()) : "";
   }
 
   /** As {@link #password}, for a list of tokens: inline, or a file of one token a line. */

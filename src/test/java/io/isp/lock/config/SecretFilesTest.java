@@ -102,6 +102,21 @@ class SecretFilesTest {
   }
 
   @Test
+  @DisplayName("an edge node (deploy.lock: false) and --dev never use the Redis passwords: their files are not read")
+  void redisSecretsUnreadWhereRedisIsUnused() {
+    String absent = dir.resolve("absent").toString();
+    JsonObject edge = sentinelMode().put("deploy", new JsonObject().put("lock", false))
+      .put("cluster", new JsonObject().put("enabled", true));
+    put(edge, "redis.passwordFile", absent);
+    put(edge, "redis.sentinel.passwordFile", absent);
+    assertThat(ConfigReader.read(edge).redis().password()).isEmpty();
+    JsonObject dev = sentinelMode().copy();
+    put(dev, "redis.embedded", true);
+    put(dev, "redis.passwordFile", absent);
+    assertThat(ConfigReader.read(dev).redis().password()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a directory, an empty password file and a tokens file of comments only are refused")
   void unusableFiles() throws Exception {
     assertThatThrownBy(() -> ConfigReader.read(redis(new JsonObject().put("passwordFile", dir.toString()))))
