@@ -58,6 +58,15 @@ public final class ConfigKey<T> {
   public static final ConfigKey<Optional<String>> HTTP_TLS_CLIENT_CA_PATH =
     key("http.tls.clientCaPath", Optional.empty(), ConfigValues::optionalString);
 
+  /**
+   * Set: {@code /health/*} and {@code /metrics} move to this port of {@code http.host}, on every node,
+   * and {@code http.port} serves only the API. Unset: they are on {@code http.port}.
+   */
+  public static final ConfigKey<Optional<Integer>> MANAGEMENT_PORT =
+    key("management.port", Optional.empty(), ConfigValues.optionalInteger(1, 65535));
+  /** {@code GET /metrics} and Vert.x's metrics; false: neither (404, and no metrics SPI in Vert.x). */
+  public static final ConfigKey<Boolean> METRICS_ENABLED = key("metrics.enabled", true, ConfigValues::bool);
+
   /** A private redis-server for this process ({@code --dev}); redis.server and redis.sentinel are ignored. */
   public static final ConfigKey<Boolean> REDIS_EMBEDDED = key("redis.embedded", false, ConfigValues::bool);
   public static final ConfigKey<Optional<String>> REDIS_SERVER =

@@ -53,8 +53,19 @@ public final class ConfigReader {
     if (!cluster.enabled() && !deploy.lock()) {
       throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
     }
-    return new ServiceConfig(get(LOG_LEVEL), http(), redis(deploy.lock()), lock(), cluster, deploy,
-      new LogConfig(get(LOG_FORMAT), get(LOG_ACCESS)), EffectiveConfig.of(values));
+    HttpConfig http = http();
+    return new ServiceConfig(get(LOG_LEVEL), http, redis(deploy.lock()), lock(), cluster, deploy,
+      new LogConfig(get(LOG_FORMAT), get(LOG_ACCESS)), management(http, deploy), EffectiveConfig.of(values));
+  }
+
+  /** With the API served too, the management port must be a port of its own: both servers listen on http.host. */
+  private ManagementConfig management(HttpConfig http, DeployConfig deploy) {
+    Optional<Integer> port = get(MANAGEMENT_PORT);
+    if (deploy.http() && port.isPresent() && port.get() == http.port()) {
+      throw new ConfigException("management.port: must differ from http.port (" + http.port()
+        + "); unset it to serve /health/* and /metrics on http.port");
+    }
+    return new ManagementConfig(port, get(METRICS_ENABLED));
   }
 
   private HttpConfig http() {
