@@ -36,12 +36,14 @@ USER 10001:10001
 # the orchestrator restarts it, instead of leaving a half-working JVM.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # 8080 HTTP (http.port); 5701 Hazelcast (cluster.port) and 5702 the event bus (cluster.eventBusPort,
-# when set to it) in cluster mode. EXPOSE documents; it opens nothing.
+# when set to it) in cluster mode; management.port has no default. EXPOSE documents; it opens nothing.
 EXPOSE 8080 5701 5702
 # Liveness only: readiness (/health/ready) depends on Redis, and an unready node must not be restarted.
-# HEALTHCHECK_URL overrides the probe, e.g. https://127.0.0.1:8080/health/live with http.tls.* set.
+# /health/* is on management.port when that is set (MANAGEMENT_PORT), else on http.port. Set
+# HEALTHCHECK_URL when those come from a mounted file instead, or with http.tls.* (https://...).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD curl -fsS -k -o /dev/null --max-time 2 "${HEALTHCHECK_URL:-http://127.0.0.1:${HTTP_PORT:-8080}/health/live}" || exit 1
+  CMD curl -fsS -k -o /dev/null --max-time 2 \
+    "${HEALTHCHECK_URL:-http://127.0.0.1:${MANAGEMENT_PORT:-${HTTP_PORT:-8080}}/health/live}" || exit 1
 # Exec form: java is PID 1 and gets the SIGTERM itself (graceful stop, exit 0). The base image's
 # CA-certificate entrypoint is replaced on purpose: it only matters with USE_SYSTEM_CA_CERTS.
 ENTRYPOINT ["java", "-jar", "/app/isp-lock-service.jar"]

@@ -35,7 +35,7 @@ class SecretFilesProcessTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  @DisplayName("a requirepass Redis reached with redis.passwordFile; tokens from http.tokensFile and http.adminTokensFile work; none is logged")
+  @DisplayName("a requirepass Redis reached with redis.passwordFile; tokens from http.tokensFile and http.adminTokensFile work; none is logged or in /metrics")
   void secretsFromFiles(@TempDir Path dir) throws Exception {
     // CRLF and a trailing line break, as a file written on Windows or by echo would have
     Path password = Files.writeString(dir.resolve("redis-password"), PASSWORD + "\r\n");
@@ -64,6 +64,11 @@ class SecretFilesProcessTest {
       assertThat(clientForce.statusCode()).isEqualTo(403);
       HttpResponse<String> adminForce = send(port, "DELETE", "/api/isp-lock-service/locks/f", null, ADMIN_TOKEN);
       assertThat(adminForce.statusCode()).as(adminForce.body()).isEqualTo(200);
+
+      // metrics.enabled is on by default; whatever /metrics answers holds no secret
+      HttpResponse<String> metrics = send(port, "GET", "/metrics", null, null);
+      assertThat(metrics.body()).as("GET /metrics, status %d", metrics.statusCode())
+        .doesNotContain(PASSWORD, CLIENT_TOKEN, ADMIN_TOKEN);
 
       service.terminate();
       assertThat(service.awaitExit(20)).isEqualTo(0);
