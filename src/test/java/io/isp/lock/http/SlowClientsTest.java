@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * 200 slowloris connections at a time, each sending its request header one byte every 100 ms (its
  * ~110 bytes would take 11 s), replaced as soon as one is cut, while a normal client locks and
- * unlocks. IdleTimeoutTest shows one such connection cut; this shows many cut on time, and the
+ * unlocks for three idle timeouts. IdleTimeoutTest shows one such connection cut; this shows many cut on time, and the
  * normal client not starved by them.
  */
 @DisplayName("Slow clients sending byte by byte are cut off by http.idleTimeout and do not starve a normal client")
@@ -109,7 +109,8 @@ class SlowClientsTest {
     }, "slow-clients");
     trickler.start();
 
-    LatencySample underSlowClients = LatencySample.lockUnlockPairs(service.port(), "normal", 150);
+    // for three idle timeouts: slow clients are cut and replaced all along
+    LatencySample underSlowClients = LatencySample.lockUnlockPairsFor(IDLE.multipliedBy(3), service.port(), "normal");
     synchronized (open) {
       replacing[0] = false;
     }

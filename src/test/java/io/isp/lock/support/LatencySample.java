@@ -44,6 +44,17 @@ public record LatencySample(long[] sortedMicros) {
     return new LatencySample(sorted);
   }
 
+  /** Pairs as above, 50 at a time, until at least {@code minimum} has passed: the sample spans a whole stretch of abuse. */
+  public static LatencySample lockUnlockPairsFor(Duration minimum, int port, String key, String... headers) {
+    long until = System.nanoTime() + minimum.toNanos();
+    List<long[]> parts = new ArrayList<>();
+    do {
+      parts.add(lockUnlockPairs(port, key, 50, headers).sortedMicros());
+    } while (System.nanoTime() < until);
+    long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    return new LatencySample(all);
+  }
+
   private static HttpRequest post(String uri, JsonObject body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30))
       .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
