@@ -19,6 +19,8 @@ public final class RedisProcess extends Fixture {
   private final String[] extraArgs;
   /** TLS on the port (and no plain port), or null. */
   private final RedisTlsSetup tls;
+  /** In a container on the host's network rather than a child process (see ServerContainer). */
+  private boolean inContainer;
   private ServerProcess server;
   private Credentials auth;
   /** Who cli()/call() log in as once started; null: the default user with any requirepass. */
@@ -83,7 +85,14 @@ public final class RedisProcess extends Fixture {
 
   /** As above, TLS only when {@code tls} is not null. */
   static RedisProcess launch(List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
-    return new RedisProcess(configLines, tls, extraArgs).started();
+    return launch(false, configLines, tls, extraArgs);
+  }
+
+  /** As above, in a container on the host's network when {@code inContainer}. */
+  static RedisProcess launch(boolean inContainer, List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
+    RedisProcess redis = new RedisProcess(configLines, tls, extraArgs);
+    redis.inContainer = inContainer;
+    return redis.started();
   }
 
   @Override
@@ -104,7 +113,7 @@ public final class RedisProcess extends Fixture {
     config.addAll(argsToConfig(extraArgs));
     // Everything lives in redis.conf rather than on the command line so that restart() picks up
     // what Sentinel's CONFIG REWRITE wrote there (e.g. a new replicaof after a failover).
-    server = ServerProcess.start(port, dir, tls, "redis.conf", config);
+    server = ServerProcess.start(inContainer, port, dir, tls, "redis.conf", config);
     auth = login != null ? login : requirepass(config);
   }
 
