@@ -8,8 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import org.awaitility.Awaitility;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 
@@ -37,11 +38,14 @@ final class ServerContainer {
     GenericContainer<?> container = new GenericContainer<>(ContainerPath.REDIS_IMAGE)
         .withImagePullPolicy(ContainerPath.pullPolicy())
         .withNetworkMode("host")
-        .withFileSystemBind(dir.toString(), dir.toString(), BindMode.READ_WRITE)
         .withWorkingDirectory(dir.toString())
-        // redis-server itself as PID 1: no entrypoint script that would drop to another user (who
-        // could not write the test's temp dir) or add arguments.
-        .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(command.get(0)))
+        .withCreateContainerCmdModifier(cmd -> cmd
+            // redis-server itself as PID 1: no entrypoint script that would drop to another user
+            // (who could not write the test's temp dir) or add arguments.
+            .withEntrypoint(command.get(0))
+            // The bind set here rather than by withFileSystemBind, whose file-mount probe needs
+            // an image that is not here (no registry) and warns on every container.
+            .getHostConfig().withBinds(new Bind(dir.toString(), new Volume(dir.toString()))))
         .withCommand(command.subList(1, command.size()).toArray(String[]::new))
         .withLogConsumer(frame -> append(stdout, frame.getUtf8String()))
         // Readiness is ServerProcess's PING, over the host's loopback like every other client.
