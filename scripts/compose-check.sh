@@ -13,6 +13,9 @@ PROJECT=isp-lock-check
 TIMEOUT=${COMPOSE_TIMEOUT:-120}
 API=/api/isp-lock-service
 COMPOSE=(podman-compose -p "$PROJECT" -f docker-compose.yml)
+# podman-compose builds with plain `podman build`: the Docker image format keeps HEALTHCHECK (the
+# OCI one drops it), and matches the smoke build's, whose cached layers it then reuses.
+export BUILDAH_FORMAT=docker
 STATE=$(mktemp -d)
 
 # shellcheck source=scripts/lib-check.sh
@@ -30,6 +33,12 @@ container_of() {
 
 down() {
   "${COMPOSE[@]}" down -t 10 >/dev/null 2>&1 || true
+  remove_networks
+}
+
+# podman-compose 1.0 (Debian 12) leaves the project's network behind on down.
+remove_networks() {
+  podman network ls -q --filter "label=io.podman.compose.project=$PROJECT" | xargs -r podman network rm -f >/dev/null
 }
 
 final_cleanup() {
@@ -42,7 +51,7 @@ trap final_cleanup EXIT
 
 up() {
   down
-  "${COMPOSE[@]}" up -d --build
+  timeout "${BUILD_TIMEOUT:-900}" "${COMPOSE[@]}" up -d --build
   echo "note: $(containers | wc -l) containers"
 }
 
@@ -124,11 +133,12 @@ stop_master() {
 }
 
 down_clean() {
-  "${COMPOSE[@]}" down -t 15 >/dev/null
+  "${COMPOSE[@]}" down -t 10 >/dev/null
+  remove_networks
   local left
   left=$(containers)
   [[ -z $left ]] || { echo "still there after down: $left"; return 1; }
-  left=$(podman network ls --format '{{.Name}}' | grep -F "$PROJECT" || true)
+  left=$(podman network ls --format '{{.Name}}' --filter "label=io.podman.compose.project=$PROJECT")
   [[ -z $left ]] || { echo "networks still there after down: $left"; return 1; }
   echo "note: no container or network of project $PROJECT left"
 }
