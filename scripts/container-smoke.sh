@@ -56,9 +56,9 @@ start() {
   chmod 644 "$WORK/config.yaml"
   podman run -d --name "$NAME" --label "$LABEL" --network "$NET" --pull=never \
     -p 127.0.0.1::8080 \
-    -v "$WORK/config.yaml:/etc/isp-lock/config.yaml:ro" \
-    -e REDIS_SERVER="$REDIS:6379" -e LOG_ACCESS=true \
-    "$IMAGE" --config /etc/isp-lock/config.yaml >/dev/null
+    -v "$WORK/config.yaml:/app/conf/config.yaml:ro" \
+    -e REDIS_SERVER="$REDIS:6379" \
+    "$IMAGE" >/dev/null
   PORT=$(podman port "$NAME" 8080/tcp | head -n 1 | sed 's/.*://')
   echo "$PORT" >"$WORK/port"
   echo "note: published on $(podman port "$NAME" 8080/tcp | head -n 1)"
