@@ -113,19 +113,35 @@ base_image() {
   echo "note: $ref from $mirror"
 }
 
-# image references the Dockerfile's FROM lines and the compose file's image: lines name, with
+# image references the Dockerfile's FROM lines, the compose file's image: lines and the tests name, with
 # stage names and images built by compose itself left out, normalised to registry/repo:tag.
 named_images() {
   local stages
   stages=$(awk 'toupper($1) == "FROM" && toupper($3) == "AS" {print $4}' Dockerfile)
   {
     awk 'toupper($1) == "FROM" {print $2}' Dockerfile
-    grep -E '^[[:space:]]*image:' docker-compose.yml 2>/dev/null | sed -E 's/^[[:space:]]*image:[[:space:]]*//; s/["'\'']//g; s/[[:space:]]+#.*$//'
+    compose_images
+    # the image the tests' Redis fixtures run (support/ContainerPath.java)
+    echo "${ISP_TEST_REDIS_IMAGE:-redis:7}"
   } | while read -r ref; do
     [[ -z $ref || $ref == scratch ]] && continue
     grep -qxF "$ref" <<<"$stages" && continue
     normalise "$ref"
   done | sort -u
+}
+
+# image: of each compose service, except an image a service builds (python3 and its yaml module
+# come with podman-compose; the file's anchors and merge keys defeat a line-based reading).
+compose_images() {
+  [[ -f docker-compose.yml ]] || return 0
+  python3 - docker-compose.yml <<'EOF'
+import sys, yaml
+services = (yaml.safe_load(open(sys.argv[1])) or {}).get("services") or {}
+built = {s.get("image") for s in services.values() if isinstance(s, dict) and s.get("build")}
+for svc in services.values():
+    if isinstance(svc, dict) and svc.get("image") and svc["image"] not in built:
+        print(svc["image"])
+EOF
 }
 
 normalise() {
