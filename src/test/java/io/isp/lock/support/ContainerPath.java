@@ -53,8 +53,9 @@ public final class ContainerPath {
       decide();
     }
     if (!active && "on".equals(mode())) {
-      throw new IllegalStateException("ISP_TEST_CONTAINERS=on but no container engine answers: " + reason
-          + " (set DOCKER_HOST, e.g. unix:///run/podman/podman.sock after scripts/containers.sh)");
+      throw new IllegalStateException("ISP_TEST_CONTAINERS=on, but " + reason
+          + " (DOCKER_HOST=" + System.getenv("DOCKER_HOST") + "; for podman: scripts/containers.sh, then"
+          + " DOCKER_HOST=unix:///run/podman/podman.sock)");
     }
     return active;
   }
@@ -90,6 +91,8 @@ public final class ContainerPath {
     }
     if (active) {
       LOG.info("test Redis path: CONTAINERS ({}, image {}, ISP_TEST_CONTAINERS={})", reason, REDIS_IMAGE, mode);
+    } else if ("on".equals(mode)) {
+      LOG.error("test Redis path: NONE (ISP_TEST_CONTAINERS=on, but {}): tests that need Redis fail", reason);
     } else {
       LOG.info("test Redis path: PROCESSES (redis-server on PATH; {}, ISP_TEST_CONTAINERS={})", reason, mode);
     }

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir: plain, or TLS
+ * One {@code redis-server} on 127.0.0.1 and a free port, in its own temp dir (a process; in a
+ * Sentinel topology on the container path, a container on the host's network): plain, or TLS
  * only ({@link #startWithTls}). As a {@link Fixture}, {@link #fixture} declares one that a test
  * class (static field) or each test (instance field) gets started; {@link #start} starts one at once.
  */
