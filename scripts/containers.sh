@@ -311,11 +311,27 @@ stop_api_socket() {
 
 remove_images() {
   local ref
-  for ref in $(named_images); do
-    [[ -n $(recipe_for "$ref") ]] && podman image exists "$ref" && podman rmi -f "$ref" >/dev/null
+  # children first: the images built on the stand-ins (the smoke's and compose's), then the
+  # stand-ins, then the base; then the dangling layers the builds left
+  for ref in "${ISP_IMAGE:-localhost/isp-lock-service:ci}" $(compose_built_images); do
+    podman image exists "$ref" && podman rmi -f "$ref" >/dev/null
   done
+  podman images -q --filter label=io.isp.lock.stand-in=true | sort -u | xargs -r podman rmi -f >/dev/null
   podman rmi -f "$BASE_IMAGE:$(suite)" >/dev/null 2>&1 || true
-  echo "note: stand-ins and base removed"
+  podman image prune -f >/dev/null
+  echo "note: service, stand-in and base images removed"
+}
+
+# image: of the compose services that build it
+compose_built_images() {
+  [[ -f docker-compose.yml ]] || return 0
+  python3 - docker-compose.yml <<'EOF'
+import sys, yaml
+services = (yaml.safe_load(open(sys.argv[1])) or {}).get("services") or {}
+for s in services.values():
+    if isinstance(s, dict) and s.get("build") and s.get("image"):
+        print(s["image"])
+EOF
 }
 
 case ${1:-up} in
