@@ -69,7 +69,8 @@ healthy() {
   has=$(podman image inspect --format '{{if .HealthCheck}}yes{{end}}' "$IMAGE")
   [[ $has == yes ]] || { echo "the image has no HEALTHCHECK (built with --format docker?)"; return 1; }
   await_healthy "$NAME" 90
-  echo "note: $(podman image inspect --format '{{json .HealthCheck.Test}}' "$IMAGE")"
+  echo "note: $(podman image inspect --format '{{json .HealthCheck.Test}}' "$IMAGE" | tr -s ' ')"
+  echo "note: run by podman healthcheck run (podman's own timers need systemd)"
 }
 
 non_root() {
