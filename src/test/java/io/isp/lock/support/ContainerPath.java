@@ -84,7 +84,7 @@ public final class ContainerPath {
     String mode = mode();
     if ("off".equals(mode)) {
       active = false;
-      reason = "ISP_TEST_CONTAINERS=off";
+      reason = "no engine probed";
     } else {
       active = engineAnswers();
       reason = active ? "engine at " + engineAddress() : "no container engine answered";
