@@ -32,7 +32,7 @@ container_of() {
 }
 
 down() {
-  "${COMPOSE[@]}" down -t 10 >/dev/null 2>&1 || true
+  timeout 300 "${COMPOSE[@]}" down -t 10 >/dev/null 2>&1 || true
   remove_networks
 }
 
@@ -94,7 +94,7 @@ lock_via_edge() {
     if [[ -n $lockkey ]]; then
       curl -sf --max-time 10 -X POST "$url/unlock" -H 'Content-Type: application/json' \
         -d "{\"key\":\"$key\",\"lockKey\":\"$lockkey\"}" >/dev/null || { echo "unlock of $key failed"; return 1; }
-      echo "note: lock + unlock of $key via ${url%%$API}"
+      echo "note: lock + unlock of $key via ${url%%"$API"}"
       return 0
     fi
     if (($(date +%s) >= deadline)); then
@@ -133,7 +133,7 @@ stop_master() {
 }
 
 down_clean() {
-  "${COMPOSE[@]}" down -t 10 >/dev/null
+  timeout 300 "${COMPOSE[@]}" down -t 10 >/dev/null
   remove_networks
   local left
   left=$(containers)

@@ -50,8 +50,10 @@ start() {
   # that token, stored under that prefix, proves the file was read; the environment names Redis.
   sed -e 's/^  prefix: .*/  prefix: smoke-from-file/' -e 's/^  tokens: \[\]/  tokens: [smoke-token]/' \
     conf/config.yaml >"$WORK/config.yaml"
-  grep -q 'prefix: smoke-from-file' "$WORK/config.yaml" && grep -q 'tokens: \[smoke-token\]' "$WORK/config.yaml" \
-    || { echo "could not derive the test config from conf/config.yaml"; return 1; }
+  if ! grep -q 'prefix: smoke-from-file' "$WORK/config.yaml" || ! grep -q 'tokens: \[smoke-token\]' "$WORK/config.yaml"; then
+    echo "could not derive the test config from conf/config.yaml (its redis.prefix / http.tokens lines changed?)"
+    return 1
+  fi
   chmod 755 "$WORK"
   chmod 644 "$WORK/config.yaml"
   podman run -d --name "$NAME" --label "$LABEL" --network "$NET" --pull=never \

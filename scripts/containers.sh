@@ -262,8 +262,7 @@ api_socket() {
   rm -f "$SOCKET_PATH"
   nohup podman system service --time=0 "unix://$SOCKET_PATH" >"$STATE_DIR/podman-service.log" 2>&1 &
   echo $! >"$pidfile"
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     ping_socket && { echo "note: unix://$SOCKET_PATH, pid $(cat "$pidfile")"; return; }
     kill -0 "$(cat "$pidfile")" 2>/dev/null || break
     sleep 0.1
@@ -301,8 +300,7 @@ stop_api_socket() {
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == podman ]]; then
     kill "$pid"
-    local i
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     echo "note: stopped pid $pid"
   fi

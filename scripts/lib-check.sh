@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the container scripts (sourced): one output line per step, bounded waits.
 
 # check LABEL FUNCTION [ARGS]: runs it, prints "LABEL ... ok (N s)" plus any "note: " lines it
