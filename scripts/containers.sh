@@ -290,7 +290,8 @@ remove_containers() {
     echo "note: removed $(wc -w <<<"$ids") container(s)"
   fi
   podman pod ls -q --filter label=io.isp.lock.check=true | xargs -r podman pod rm -f >/dev/null
-  podman network ls -q --filter label=io.podman.compose.project=isp-lock-check | xargs -r podman network rm -f >/dev/null
+  { podman network ls -q --filter label=io.podman.compose.project=isp-lock-check
+    podman network ls -q --filter label=io.isp.lock.check=true; } | xargs -r podman network rm -f >/dev/null
 }
 
 stop_api_socket() {
