@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 
 /** Entry point for tests that need a standalone Redis: one shared per JVM, or a dedicated process. */
 public final class RedisFixture {
@@ -29,7 +30,10 @@ public final class RedisFixture {
             // Published on the loopback interface only, to a port the engine picks.
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                 new PortBinding(Ports.Binding.bindIp(LOOPBACK), ExposedPort.tcp(6379))))
-            .withCommand("redis-server", "--save", "", "--appendonly", "no");
+            .withCommand("redis-server", "--save", "", "--appendonly", "no")
+            // Ready by its log line: the default port check execs a shell in the container, and
+            // under podman 4.3 each such exec leaves a conmon process behind.
+            .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*\\n", 1));
         redis.start();
         ContainerPath.track(redis); // Ryuk is off under podman: the reaper hook stops it at JVM exit
         keepAlive = redis;
