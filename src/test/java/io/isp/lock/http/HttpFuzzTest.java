@@ -8,6 +8,7 @@ import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,8 +51,10 @@ class HttpFuzzTest {
   private static final List<String> HELD = List.of("held-a", "held b", "held::c", "held*?[", "held\nnewline", "held-\uD83D\uDD12");
 
   @RegisterExtension
+  @Order(1)
   static final RedisProcess redis = RedisProcess.fixture();
   @RegisterExtension
+  @Order(2)
   static final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject()
     .put("http", new JsonObject().put("tokens", new JsonArray().add(CLIENT_TOKEN)).put("adminTokens", new JsonArray().add(ADMIN_TOKEN)))
     .put("lock", new JsonObject().put("maxWaitTimeout", MAX_WAIT_MS + "ms").put("defaultWaitTimeout", "200ms")));
