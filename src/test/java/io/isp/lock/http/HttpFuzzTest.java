@@ -48,6 +48,10 @@ class HttpFuzzTest {
   private static final long MAX_WAIT_MS = 500;
   /** What a slow, shared 2-core machine may add to an answer (a GC pause, the other builds). */
   private static final long MARGIN_MS = 3_000;
+  /** Short, so that requests cut short cost little; the keep-alive connections are never idle that long. */
+  private static final long IDLE_TIMEOUT_MS = 1_000;
+  /** About one request in this many is sent cut short at the transport (fewer bytes than its Content-Length). */
+  private static final int TRUNCATED_EVERY = 400;
   private static final List<String> HELD = List.of("held-a", "held b", "held::c", "held*?[", "held\nnewline", "held-\uD83D\uDD12");
 
   @RegisterExtension
@@ -56,7 +60,8 @@ class HttpFuzzTest {
   @RegisterExtension
   @Order(2)
   static final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject()
-    .put("http", new JsonObject().put("tokens", new JsonArray().add(CLIENT_TOKEN)).put("adminTokens", new JsonArray().add(ADMIN_TOKEN)))
+    .put("http", new JsonObject().put("tokens", new JsonArray().add(CLIENT_TOKEN)).put("adminTokens", new JsonArray().add(ADMIN_TOKEN))
+      .put("idleTimeout", IDLE_TIMEOUT_MS + "ms"))
     .put("lock", new JsonObject().put("maxWaitTimeout", MAX_WAIT_MS + "ms").put("defaultWaitTimeout", "200ms")));
 
   private record Held(String key, String lockKey, String fencingToken) {
@@ -100,17 +105,17 @@ class HttpFuzzTest {
       clients.forEach(Client::close);
     }
     long sent = clients.stream().mapToLong(client -> client.sent).sum();
-    System.out.printf("HttpFuzzTest: %d requests in %d ms over %d connections (%d reconnects), slowest answer %d ms, statuses %s, seed %d%n",
-      sent, (System.nanoTime() - started) / 1_000_000, CLIENTS, clients.stream().mapToLong(client -> client.reconnects).sum(),
-      slowestMs[0], statuses, seed);
+    System.out.printf("HttpFuzzTest: %d requests (%d cut short) in %d ms over %d connections (%d reconnects), slowest answer %d ms, statuses %s, seed %d%n",
+      sent, clients.stream().mapToLong(client -> client.cut).sum(), (System.nanoTime() - started) / 1_000_000, CLIENTS,
+      clients.stream().mapToLong(client -> client.reconnects).sum(), slowestMs[0], statuses, seed);
     assertThat(sent).isGreaterThanOrEqualTo(CASES);
   }
 
   /** The lock is still the one the test took: same lockKey, same fencing token, a TTL that only fell. */
   private static void checkUntouched(Held lock, Map<String, Long> lastTtl, List<String> violations) {
-    String owner = service.redis("GET", service.redisKey(lock.key()));
-    String token = service.redis("GET", service.config().redis().prefix() + ":fence:" + lock.key());
-    long ttl = Long.parseLong(service.redis("PTTL", service.redisKey(lock.key())));
+    Object owner = redis.call("GET", service.redisKey(lock.key()));
+    Object token = redis.call("GET", service.config().redis().prefix() + ":fence:" + lock.key());
+    long ttl = (Long) redis.call("PTTL", service.redisKey(lock.key()));
     if (!lock.lockKey().equals(owner) || !lock.fencingToken().equals(token) || ttl <= 0 || ttl > lastTtl.get(lock.key())) {
       violations.add("held lock '" + lock.key() + "' changed: owner " + owner + " (was " + lock.lockKey() + "), fencing token "
         + token + " (was " + lock.fencingToken() + "), PTTL " + ttl + " (was " + lastTtl.get(lock.key()) + ")");
@@ -125,7 +130,9 @@ class HttpFuzzTest {
     private final Map<Integer, Integer> statuses;
     private final long[] slowestMs;
     private RawConnection connection;
+    private long lastUsedNanos;
     long sent;
+    long cut;
     long reconnects;
 
     Client(FuzzRequests requests, List<String> violations, Map<Integer, Integer> statuses, long[] slowestMs) {
@@ -138,6 +145,10 @@ class HttpFuzzTest {
     Void run(int cases) {
       for (int i = 0; i < cases; i++) {
         FuzzRequests.Request request = requests.next();
+        if (request.bytes().length > 80 && Math.floorMod(request.bytes().length * 31 + i, TRUNCATED_EVERY) == 0) {
+          sendCut(request);
+          continue;
+        }
         long allowedMs = (request.lock() ? MAX_WAIT_MS : 0) + MARGIN_MS;
         long start = System.nanoTime();
         HttpResult answer = exchange(request, allowedMs);
@@ -181,9 +192,33 @@ class HttpFuzzTest {
       }
     }
 
-    /** Sends and reads the answer; a connection the server closed after the previous answer is opened again once. */
+    /**
+     * Sends the request without its last bytes, on a connection of its own: the server must close
+     * it after http.idleTimeout (a request that never fully arrived gets no answer, README), or
+     * answer it with a 4xx, never hang on it or answer 5xx.
+     */
+    private void sendCut(FuzzRequests.Request request) {
+      sent++;
+      cut++;
+      byte[] bytes = request.bytes();
+      try (RawConnection alone = RawConnection.connect(service.port())) {
+        alone.send(java.util.Arrays.copyOf(bytes, bytes.length - 1 - (bytes.length % 7)));
+        if (!alone.awaitClosed(Duration.ofMillis(IDLE_TIMEOUT_MS + MARGIN_MS))) {
+          violations.add("still open " + (IDLE_TIMEOUT_MS + MARGIN_MS) + " ms after a cut request: " + request);
+        } else if (alone.received().startsWith("HTTP/1.1 5")) {
+          violations.add("5xx to a cut request: " + alone.received() + " to " + request);
+        }
+      }
+    }
+
+    /**
+     * Sends and reads the answer. A kept-alive connection left idle past http.idleTimeout (while
+     * the other clients finish their batch) has been closed by the server: then, and only then, the
+     * request goes again on a new connection.
+     */
     private HttpResult exchange(FuzzRequests.Request request, long allowedMs) {
       for (int attempt = 0; attempt < 2; attempt++) {
+        boolean idledOut = connection != null && System.nanoTime() - lastUsedNanos > (IDLE_TIMEOUT_MS - 100) * 1_000_000;
         try {
           if (connection == null) {
             connection = RawConnection.connect(service.port());
@@ -192,7 +227,13 @@ class HttpFuzzTest {
           return connection.readResponse(Duration.ofMillis(allowedMs + 10_000));
         } catch (RuntimeException e) {
           close();
+          if (!idledOut) {
+            violations.add("connection failed without an answer (" + e.getMessage() + ") to " + request);
+            return new HttpResult(0, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true), "");
+          }
           reconnects++;
+        } finally {
+          lastUsedNanos = System.nanoTime();
         }
       }
       return null;
