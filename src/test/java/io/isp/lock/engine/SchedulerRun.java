@@ -9,8 +9,9 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Drives a {@link WaitQueues} through {@link SchedulerStep}s against a {@link SimulatedRedis} and
@@ -72,7 +73,7 @@ final class SchedulerRun {
     final String key;
     final String lockKey;
     /** Sent extends not yet confirmed by a later success, by send order: when each would expire the lock if it runs now. */
-    final java.util.TreeMap<Integer, Long> unsureExtends = new java.util.TreeMap<>();
+    final TreeMap<Integer, Long> unsureExtends = new TreeMap<>();
     long confirmedEndNanos;
     boolean unlocked;
 
@@ -286,8 +287,8 @@ final class SchedulerRun {
     return (timers.nanoTime() - call.latestAnswerNanos()) / 1_000_000;
   }
 
-  private static <T> java.util.Optional<T> pick(List<T> from, int pick) {
-    return from.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(from.get(pick % from.size()));
+  private static <T> Optional<T> pick(List<T> from, int pick) {
+    return from.isEmpty() ? Optional.empty() : Optional.of(from.get(pick % from.size()));
   }
 
   private static void assertThat(boolean holds, String format, Object... args) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class HistoryChecker {
       System.err.println("usage: HistoryChecker HISTORY_FILE...");
       System.exit(2);
     }
-    Report report = check(read(java.util.Arrays.stream(args).map(Path::of).toList()));
+    Report report = check(read(Arrays.stream(args).map(Path::of).toList()));
     System.out.println(report);
     System.exit(report.valid() ? 0 : 1);
   }

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -155,7 +157,7 @@ final class FuzzRequests {
     if (random.nextInt(3) == 0 && fields.size() > 1) {
       fields.remove(random.nextInt(fields.size())); // a field missing
     }
-    java.util.Collections.shuffle(fields, random);
+    Collections.shuffle(fields, random);
     return "{" + String.join(random.nextBoolean() ? ", " : ",", fields) + "}";
   }
 
@@ -215,7 +217,7 @@ final class FuzzRequests {
   private String randomBase64() {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
-    return java.util.Base64.getEncoder().encodeToString(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   /** A JSON string literal: escapes quotes and backslashes, writes the rest raw or as a \\u escape at random. */

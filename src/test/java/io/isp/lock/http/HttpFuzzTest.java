@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,7 +204,7 @@ class HttpFuzzTest {
       cut++;
       byte[] bytes = request.bytes();
       try (RawConnection alone = RawConnection.connect(service.port())) {
-        alone.send(java.util.Arrays.copyOf(bytes, bytes.length - 1 - (bytes.length % 7)));
+        alone.send(Arrays.copyOf(bytes, bytes.length - 1 - (bytes.length % 7)));
         if (!alone.awaitClosed(Duration.ofMillis(IDLE_TIMEOUT_MS + MARGIN_MS))) {
           violations.add("still open " + (IDLE_TIMEOUT_MS + MARGIN_MS) + " ms after a cut request: " + request);
         } else if (alone.received().startsWith("HTTP/1.1 5")) {
@@ -229,7 +231,7 @@ class HttpFuzzTest {
           close();
           if (!idledOut) {
             violations.add("connection failed without an answer (" + e.getMessage() + ") to " + request);
-            return new HttpResult(0, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true), "");
+            return new HttpResult(0, HttpHeaders.of(Map.of(), (name, value) -> true), "");
           }
           reconnects++;
         } finally {
