@@ -19,7 +19,8 @@ import java.util.Random;
 @DisplayName("WaitQueues under random interleavings against a simulated Redis")
 class WaitQueuesPropertyTest {
 
-  static final int RUNS = 3000;
+  /** Runs per mode in CI; {@code -Dscheduler.runs=N} searches deeper. */
+  static final int RUNS = Integer.getInteger("scheduler.runs", 3000);
   private static final int MAX_STEPS = 60;
   private static final String[] KEYS = {"a", "b"};
   private static final long[] WAITS_MS = {0, 1, 40, 300, 2_000};
