@@ -58,7 +58,9 @@ public final class Main {
       .compose(vertx -> ServiceDeployment.deploy(vertx, running)
         .onSuccess(deployment -> onTermination(vertx, deployment, running, embedded)))
       .onSuccess(deployment -> log.log(System.Logger.Level.INFO, "isp-lock-service started: "
-        + (running.deploy().http() ? "HTTP on " + running.http().host() + ":" + running.http().port() : "no HTTP")
+        + (running.deploy().http() ? "HTTP on " + running.http().host() + ":" + running.http().port() : "no HTTP API")
+        + ", health" + (running.management().metricsEnabled() ? " and metrics" : "") + " on " + running.http().host() + ":"
+        + running.management().port().orElse(running.http().port())
         + (running.deploy().lock() ? ", lock node" : ", edge node")
         + (running.cluster().enabled() ? ", clustered at " + running.cluster().host() + ":" + running.cluster().port() : "")
         + ", " + running.deploy().eventLoops() + " event loop(s) (config " + arguments.configFile() + ")"))

@@ -2,40 +2,55 @@ package io.isp.lock;
 
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.http.HttpAdmission;
+import io.isp.lock.http.HttpSurface;
 import io.isp.lock.http.HttpVerticle;
 import io.isp.lock.engine.LockVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The roles this node plays ({@code deploy.*}), deployed into a Vert.x instance: the LockVerticle
  * first (so the lock addresses exist before any request can arrive), then the HTTP verticle on every
- * core. Stopping begins with the HTTP side refusing new work: see {@link #stop()}.
+ * core, and the management endpoints ({@code /health/*}, {@code /metrics}) on a server of their own
+ * when {@code management.port} is set or the node serves no API (a lock-only node serves them on
+ * {@code http.port}). Stopping begins with the HTTP side refusing new work: see {@link #stop()}.
  */
 public final class ServiceDeployment {
 
   private final Vertx vertx;
   private final HttpAdmission admission;
   private final String lockDeployment;
-  private final String httpDeployment;
+  private final List<String> httpDeployments;
 
-  private ServiceDeployment(Vertx vertx, HttpAdmission admission, String lockDeployment, String httpDeployment) {
+  private ServiceDeployment(Vertx vertx, HttpAdmission admission, String lockDeployment, List<String> httpDeployments) {
     this.vertx = vertx;
     this.admission = admission;
     this.lockDeployment = lockDeployment;
-    this.httpDeployment = httpDeployment;
+    this.httpDeployments = httpDeployments;
   }
 
   public static Future<ServiceDeployment> deploy(Vertx vertx, ServiceConfig config) {
     Future<String> lock = config.deploy().lock() ? vertx.deployVerticle(new LockVerticle(config)) : Future.succeededFuture();
     return lock.compose(lockId -> {
       HttpAdmission admission = HttpAdmission.create(config.http());
-      Future<String> http = config.deploy().http()
-        ? vertx.deployVerticle(() -> new HttpVerticle(config, admission),
-          new DeploymentOptions().setInstances(config.deploy().eventLoops()))
-        : Future.succeededFuture();
-      return http.map(httpId -> new ServiceDeployment(vertx, admission, lockId, httpId));
+      List<Future<String>> http = new ArrayList<>();
+      Optional<Integer> managementPort = config.management().port();
+      if (config.deploy().http()) {
+        HttpSurface surface = managementPort.isPresent() ? HttpSurface.API : HttpSurface.BOTH;
+        http.add(vertx.deployVerticle(() -> new HttpVerticle(config, admission, surface, config.http().port()),
+          new DeploymentOptions().setInstances(config.deploy().eventLoops())));
+      }
+      if (managementPort.isPresent() || !config.deploy().http()) {
+        // probes and metrics: a handful of requests a minute, one event loop is plenty
+        http.add(vertx.deployVerticle(new HttpVerticle(config, admission, HttpSurface.MANAGEMENT,
+          managementPort.orElse(config.http().port()))));
+      }
+      return Future.all(http).map(all -> new ServiceDeployment(vertx, admission, lockId, all.list()));
     });
   }
 
@@ -49,8 +64,11 @@ public final class ServiceDeployment {
    */
   public Future<Void> stop() {
     admission.drain();
-    Future<Void> http = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
-    Future<Void> lock = lockDeployment == null ? Future.succeededFuture() : vertx.undeploy(lockDeployment);
-    return Future.join(http, lock).mapEmpty();
+    List<Future<Void>> stopping = new ArrayList<>();
+    httpDeployments.forEach(id -> stopping.add(vertx.undeploy(id)));
+    if (lockDeployment != null) {
+      stopping.add(vertx.undeploy(lockDeployment));
+    }
+    return Future.join(stopping).mapEmpty();
   }
 }

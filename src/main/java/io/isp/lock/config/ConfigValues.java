@@ -121,6 +121,12 @@ final class ConfigValues {
     };
   }
 
+  /** An integer within min..max, or nothing: absent, null and blank read as empty (see {@link ConfigKey}). */
+  static Parser<Optional<Integer>> optionalInteger(int min, int max) {
+    Parser<Integer> integer = integer(min, max);
+    return (key, v) -> Optional.of(integer.parse(key, v));
+  }
+
   static boolean bool(String key, Object v) {
     return switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;

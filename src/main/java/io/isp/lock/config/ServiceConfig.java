@@ -6,10 +6,10 @@ package io.isp.lock.config;
  */
 public record ServiceConfig(String logLevel, HttpConfig http, RedisConfig redis, LockLimits lock,
                             ClusterConfig cluster, DeployConfig deploy,
-                            LogConfig log, EffectiveConfig effective) {
+                            LogConfig log, ManagementConfig management, EffectiveConfig effective) {
 
   public ServiceConfig withRedis(RedisConfig newRedis) {
     return new ServiceConfig(logLevel, http, newRedis, lock, cluster, deploy,
-      log, effective);
+      log, management, effective);
   }
 }

@@ -31,13 +31,25 @@ public final class HttpVerticle extends VerticleBase {
 
   private final ServiceConfig config;
   private final HttpAdmission admission;
+  private final HttpSurface surface;
+  private final int port;
   private HttpServer server;
   private Router router;
 
-  /** {@code admission}: shared by every HTTP verticle of the process, so the connection cap is the process's. */
+  /** The API and the management endpoints on {@code http.port}. */
   public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
+    this(config, admission, HttpSurface.BOTH, config.http().port());
+  }
+
+  /**
+   * {@code surface} on {@code port} of {@code http.host}, with {@code http.tls.*}. {@code admission}:
+   * shared by every HTTP verticle of the process, so the connection cap is the process's.
+   */
+  public HttpVerticle(ServiceConfig config, HttpAdmission admission, HttpSurface surface, int port) {
     this.config = config;
     this.admission = admission;
+    this.surface = surface;
+    this.port = port;
   }
 
   @Override
@@ -59,12 +71,38 @@ public final class HttpVerticle extends VerticleBase {
     // Authentication first: without a token nothing under /api/ is revealed, not even which paths exist
     TokenSet tokens = new TokenSet(config.http().tokens());
     TokenSet adminTokens = new TokenSet(config.http().adminTokens());
-    if (!tokens.isEmpty()) {
+    if (surface.api() && !tokens.isEmpty()) {
       router.route("/api/*").handler(new TokenAuthHandler(tokens, adminTokens));
     }
     router.route().handler(MethodRouting.options(router));
 
-    HealthRoutes.mount(vertx, router, config.deploy().lock());
+    if (surface.management()) {
+      HealthRoutes.mount(vertx, router, config.deploy().lock());
+    }
+    if (surface.api()) {
+      apiRoutes(router, tokens, adminTokens);
+    }
+    this.router = router;
+    errorHandlers(router);
+
+    server = vertx.createHttpServer(ServerTls.configure(config.http().tls(), new HttpServerOptions()
+      .setHost(config.http().host())
+      .setPort(port)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
+      // HTTP/1.1 only. With h2c on, a client that upgrades (java.net.http does by default) puts
+      // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
+      // blocked lock call, or the unlock that would free them, failed with "too many concurrent
+      // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
+      .setHttp2ClearTextEnabled(false)));
+    return server.connectionHandler(guard::connected)
+      .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
+      .requestHandler(router)
+      .listen();
+  }
+
+  /** The lock API: {@code /api/isp-lock-service/...} and {@code /openapi.yaml}. */
+  private void apiRoutes(Router router, TokenSet tokens, TokenSet adminTokens) {
     // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
     // per request, about a tenth of the service's allocation per lock + unlock pair
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
@@ -86,8 +124,9 @@ public final class HttpVerticle extends VerticleBase {
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);
     OpenApiRoute.mount(router);
-    this.router = router;
+  }
 
+  private void errorHandlers(Router router) {
     // vertx-web's own 400s: a status path's malformed key (invalid_field), or HTTP itself (no Host
     // header, an undecodable chunked body: bad_request)
     router.errorHandler(400, LockApi::malformed);
@@ -97,21 +136,6 @@ public final class HttpVerticle extends VerticleBase {
       "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
     router.errorHandler(415, ctx -> Problems.send(ctx, HttpError.UNSUPPORTED_MEDIA_TYPE, null, "Content-Type must be application/json"));
     router.errorHandler(500, HttpVerticle::internalError);
-
-    server = vertx.createHttpServer(ServerTls.configure(config.http().tls(), new HttpServerOptions()
-      .setHost(config.http().host())
-      .setPort(config.http().port())
-      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
-      .setMaxHeaderSize(MAX_HEADER_BYTES)
-      // HTTP/1.1 only. With h2c on, a client that upgrades (java.net.http does by default) puts
-      // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
-      // blocked lock call, or the unlock that would free them, failed with "too many concurrent
-      // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
-      .setHttp2ClearTextEnabled(false)));
-    return server.connectionHandler(guard::connected)
-      .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
-      .requestHandler(router)
-      .listen();
   }
 
   /** The routes this verticle serves, for OpenApiContractTest to compare with the OpenAPI document. */

@@ -205,6 +205,17 @@ public final class ServiceUnderTest extends Fixture {
     return join(send(request.build()));
   }
 
+  /** GET on another port of the service's host ({@code management.port}), with the service's scheme and client. */
+  public HttpResult getOn(int otherPort, String path) {
+    return join(send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + otherPort + path))
+      .timeout(Duration.ofSeconds(60)).GET().build()));
+  }
+
+  /** The port {@code /health/*} and {@code /metrics} are served on: {@code management.port}, else {@code http.port}. */
+  public int managementPort() {
+    return config.management().port().orElse(port);
+  }
+
   /** Any method, with {@code body} (none if null) and the given header name/value pairs. */
   public HttpResult send(String method, String path, String body, String... headers) {
     HttpRequest.Builder request = request(path).method(method,
