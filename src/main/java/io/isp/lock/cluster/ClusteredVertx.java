@@ -16,7 +16,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 
-/** Starts a clustered Vert.x on Hazelcast from {@code cluster.*}: TCP/IP join, no multicast. */
+/**
+ * Starts a clustered Vert.x on Hazelcast from {@code cluster.*}: TCP/IP join, no multicast. A node
+ * opens two cluster ports, both on {@code cluster.host}: Hazelcast's ({@code cluster.port}) and the
+ * event bus's ({@code cluster.eventBusPort}), and announces both under {@code cluster.publicHost}.
+ */
 public final class ClusteredVertx {
 
   private ClusteredVertx() {
@@ -38,13 +42,22 @@ public final class ClusteredVertx {
         // the copy constructor turns MicrometerMetricsOptions into plain MetricsOptions, losing the
         // registry name: every clustered instance of a JVM then wrote into the first one's registry
         .setMetricsOptions(options.getMetricsOptions())
-        .setEventBusOptions(new EventBusOptions()
-          .setHost(cluster.host())
-          .setClusterPublicHost(cluster.host())
-          .setPort(0)))
+        .setEventBusOptions(eventBusOptions(cluster)))
       .withClusterManager(new HazelcastClusterManager(hazelcast));
     metrics.vertxMetricsFactory().ifPresent(builder::withMetrics);
     return builder.buildClustered();
+  }
+
+  /**
+   * Binds {@code cluster.host:cluster.eventBusPort} (0: a free port) and tells the other members
+   * to connect to {@code cluster.publicHost} on the same port: the public port is left unset, which
+   * Vert.x reads as "the port actually bound", so a NAT must map the port one to one.
+   */
+  static EventBusOptions eventBusOptions(ClusterConfig cluster) {
+    return new EventBusOptions()
+      .setHost(cluster.host())
+      .setPort(cluster.eventBusPort())
+      .setClusterPublicHost(cluster.publicHost());
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) throws FileNotFoundException {
@@ -55,12 +68,12 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // into SLF4J (Logback), the service's one log backend, whatever the file says (its default is JUL)
     config.setProperty("hazelcast.logging.type", "slf4j");
-    // bind and announce exactly cluster.host, not whichever interface Hazelcast would pick
+    // bind exactly cluster.host, not whichever interface Hazelcast would pick; announce cluster.publicHost
     config.setProperty("hazelcast.local.localAddress", cluster.host());
     config.getNetworkConfig()
       .setPort(cluster.port())
       .setPortAutoIncrement(false)
-      .setPublicAddress(cluster.host() + ":" + cluster.port());
+      .setPublicAddress(cluster.publicHost() + ":" + cluster.port());
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -36,6 +36,12 @@ public final class ConfigKey<T> {
   public static final ConfigKey<List<String>> HTTP_TOKENS = key("http.tokens", List.of(), ConfigValues::list);
   /** Tokens that may also force-unlock; empty: nobody may. */
   public static final ConfigKey<List<String>> HTTP_ADMIN_TOKENS = key("http.adminTokens", List.of(), ConfigValues::list);
+  /** A file of tokens, one a line, instead of {@code http.tokens} ({@link SecretFiles}). */
+  public static final ConfigKey<Optional<String>> HTTP_TOKENS_FILE =
+    key("http.tokensFile", Optional.empty(), ConfigValues::optionalString);
+  /** A file of admin tokens, one a line, instead of {@code http.adminTokens}. */
+  public static final ConfigKey<Optional<String>> HTTP_ADMIN_TOKENS_FILE =
+    key("http.adminTokensFile", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<Duration> HTTP_SHUTDOWN_TIMEOUT =
     key("http.shutdownTimeout", Duration.ofSeconds(10), ConfigValues::duration);
   public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT =
@@ -67,6 +73,9 @@ public final class ConfigKey<T> {
     key("redis.server", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_USER_NAME = key("redis.userName", "", ConfigValues::string);
   public static final ConfigKey<String> REDIS_PASSWORD = key("redis.password", "", ConfigValues::secret);
+  /** A file holding {@code redis.password} (a mounted secret); trailing line breaks are dropped. */
+  public static final ConfigKey<Optional<String>> REDIS_PASSWORD_FILE =
+    key("redis.passwordFile", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<Integer> REDIS_DB = key("redis.db", 0, ConfigValues.integer(0, Integer.MAX_VALUE));
   public static final ConfigKey<String> REDIS_PREFIX =
     new ConfigKey<>("redis.prefix", "isp-lock-service", ConfigValues::prefix, false);
@@ -88,6 +97,8 @@ public final class ConfigKey<T> {
     key("redis.sentinel.masterName", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<String> REDIS_SENTINEL_USERNAME = key("redis.sentinel.username", "", ConfigValues::string);
   public static final ConfigKey<String> REDIS_SENTINEL_PASSWORD = key("redis.sentinel.password", "", ConfigValues::secret);
+  public static final ConfigKey<Optional<String>> REDIS_SENTINEL_PASSWORD_FILE =
+    key("redis.sentinel.passwordFile", Optional.empty(), ConfigValues::optionalString);
   /** TLS to Redis and the Sentinels; a rediss:// address turns it on too. */
   public static final ConfigKey<Boolean> REDIS_TLS_ENABLED = key("redis.tls.enabled", false, ConfigValues::bool);
   /** PEM CA(s) Redis's certificate must chain to; absent: the JVM's default trust. */
@@ -111,6 +122,12 @@ public final class ConfigKey<T> {
   public static final ConfigKey<Boolean> CLUSTER_ENABLED = key("cluster.enabled", false, ConfigValues::bool);
   public static final ConfigKey<String> CLUSTER_HOST = key("cluster.host", "127.0.0.1", ConfigValues::string);
   public static final ConfigKey<Integer> CLUSTER_PORT = key("cluster.port", 5701, ConfigValues.integer(1, 65535));
+  /** The event bus's TCP port; 0: a free one, chosen at start (cannot be opened in a firewall beforehand). */
+  public static final ConfigKey<Integer> CLUSTER_EVENT_BUS_PORT =
+    key("cluster.eventBusPort", 0, ConfigValues.integer(0, 65535));
+  /** The address other members reach this one by, when it is not cluster.host (NAT, a container's host port). */
+  public static final ConfigKey<Optional<String>> CLUSTER_PUBLIC_HOST =
+    key("cluster.publicHost", Optional.empty(), ConfigValues::optionalString);
   public static final ConfigKey<List<String>> CLUSTER_MEMBERS = key("cluster.members", List.of(), ConfigValues::list);
   public static final ConfigKey<String> CLUSTER_CONFIG_FILE =
     key("cluster.configFile", "conf/hazelcast.xml", ConfigValues::string);

@@ -45,7 +45,8 @@ public final class ConfigLoader {
       .compose(yaml -> merge(vertx, yaml))
       .map(ConfigLoader::foldEnvironment)
       .map(merged -> merged.mergeIn(overrides, true))
-      .map(ConfigReader::read)
+      // on a worker: reading validates, and reads the files the *File keys name
+      .compose(merged -> vertx.executeBlocking(() -> ConfigReader.read(merged)))
       .compose(config -> TlsFiles.check(vertx, config));
   }
 

@@ -46,8 +46,10 @@ public final class ConfigReader {
     if (!deploy.http() && !deploy.lock()) {
       throw new ConfigException("deploy.http and deploy.lock are both false: this node would do nothing");
     }
-    ClusterConfig cluster = new ClusterConfig(get(CLUSTER_ENABLED), get(CLUSTER_HOST), get(CLUSTER_PORT),
-      get(CLUSTER_MEMBERS), Path.of(get(CLUSTER_CONFIG_FILE)));
+    String clusterHost = get(CLUSTER_HOST);
+    ClusterConfig cluster = new ClusterConfig(get(CLUSTER_ENABLED), clusterHost, get(CLUSTER_PORT),
+      get(CLUSTER_MEMBERS), Path.of(get(CLUSTER_CONFIG_FILE)), get(CLUSTER_EVENT_BUS_PORT),
+      get(CLUSTER_PUBLIC_HOST).orElse(clusterHost));
     if (!cluster.enabled() && !deploy.lock()) {
       throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
     }
@@ -68,10 +70,10 @@ public final class ConfigReader {
 
   private HttpConfig http() {
     int maxConnections = get(HTTP_MAX_CONNECTIONS);
-    return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), get(HTTP_TOKENS), get(HTTP_SHUTDOWN_TIMEOUT),
-      get(HTTP_IDLE_TIMEOUT),
+    return new HttpConfig(get(HTTP_HOST), get(HTTP_PORT), tokens(HTTP_TOKENS, HTTP_TOKENS_FILE),
+      get(HTTP_SHUTDOWN_TIMEOUT), get(HTTP_IDLE_TIMEOUT),
       maxConnections > 0 ? maxConnections : HttpConfig.defaultMaxConnections(HttpConfig.fileDescriptorLimit()),
-      get(HTTP_ADMIN_TOKENS), HttpTls.from(get(HTTP_TLS_CERT_PATH), get(HTTP_TLS_KEY_PATH), get(HTTP_TLS_CLIENT_CA_PATH)));
+      tokens(HTTP_ADMIN_TOKENS, HTTP_ADMIN_TOKENS_FILE), HttpTls.from(get(HTTP_TLS_CERT_PATH), get(HTTP_TLS_KEY_PATH), get(HTTP_TLS_CLIENT_CA_PATH)));
   }
 
   /**
@@ -89,7 +91,9 @@ public final class ConfigReader {
     }
     Optional<String> masterName = get(REDIS_SENTINEL_MASTER_NAME);
     String sentinelUser = get(REDIS_SENTINEL_USERNAME);
-    String sentinelPassword = get(REDIS_SENTINEL_PASSWORD);
+    // an edge node never talks to Redis, and --dev replaces it: neither needs the secret mounted
+    boolean usesRedis = lockRole && !embedded;
+    String sentinelPassword = password(REDIS_SENTINEL_PASSWORD, REDIS_SENTINEL_PASSWORD_FILE, usesRedis);
     Optional<SentinelConfig> sentinel = Optional.empty();
     if (!sentinelAddresses.isEmpty()) {
       if (masterName.isEmpty() && !embedded) {
@@ -102,9 +106,44 @@ public final class ConfigReader {
     if (maxPoolWaiting < maxPoolSize) {
       throw new ConfigException("redis.maxPoolSize must be >= 1 and redis.maxPoolWaiting >= redis.maxPoolSize");
     }
-    return new RedisConfig(server, get(REDIS_USER_NAME), get(REDIS_PASSWORD), get(REDIS_DB), get(REDIS_PREFIX),
+    return new RedisConfig(server, get(REDIS_USER_NAME), password(REDIS_PASSWORD, REDIS_PASSWORD_FILE, usesRedis), get(REDIS_DB), get(REDIS_PREFIX),
       get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
       get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded, redisTls(server, sentinelAddresses));
+  }
+
+  /**
+   * A password given inline ({@code valueKey}) or by a file ({@code fileKey}), not both: which one
+   * wins would be a guess. The file is read here, so this runs off the event loops
+   * ({@link ConfigLoader} calls {@link #read} on a worker thread); only when {@code needed}, so that
+   * a node which never uses the password needs no file mounted.
+   */
+  private String password(ConfigKey<String> valueKey, ConfigKey<Optional<String>> fileKey, boolean needed) {
+    String value = get(valueKey);
+    Optional<String> file = get(fileKey);
+    if (file.isEmpty()) {
+      return value;
+    }
+    if (!value.isEmpty()) {
+      throw bothSet(valueKey, fileKey);
+    }
+    return needed ? SecretFiles.password(fileKey.name(), file.get()) : "";
+  }
+
+  /** As {@link #password}, for a list of tokens: inline, or a file of one token a line. */
+  private List<String> tokens(ConfigKey<List<String>> valueKey, ConfigKey<Optional<String>> fileKey) {
+    List<String> value = get(valueKey);
+    Optional<String> file = get(fileKey);
+    if (file.isEmpty()) {
+      return value;
+    }
+    if (!value.isEmpty()) {
+      throw bothSet(valueKey, fileKey);
+    }
+    return SecretFiles.tokens(fileKey.name(), file.get());
+  }
+
+  private static ConfigException bothSet(ConfigKey<?> valueKey, ConfigKey<?> fileKey) {
+    return new ConfigException(valueKey + " and " + fileKey + " are both set: give the secret one way only");
   }
 
   private RedisTls redisTls(Optional<String> server, List<String> sentinelAddresses) {

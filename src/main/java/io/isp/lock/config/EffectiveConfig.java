@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  * properties and environment merged), for the one start-up log line that lets an operator see what
  * a node was really given. Secrets never reach it: a key whose name contains {@code password} or
  * {@code token} shows {@value #MASK} when set (empty when not, which says it is unset), and a
- * URI's password ({@code redis://user:secret@host}) is masked in any value.
+ * URI's password ({@code redis://user:secret@host}) is masked in any value. A key that names the
+ * file a secret is in ({@code redis.passwordFile}) shows its path: the path is no secret, and
+ * which file a node read is what an operator needs to know.
  */
 public record EffectiveConfig(Map<String, String> values) {
 
@@ -40,10 +42,13 @@ public record EffectiveConfig(Map<String, String> values) {
     return new EffectiveConfig(shown);
   }
 
-  /** Name contains "password" or "token", whatever the case: today's secrets and any added later. */
+  /**
+   * Name contains "password" or "token", whatever the case: today's secrets and any added later;
+   * but not a name ending in "File", which holds a path.
+   */
   static boolean isSecret(String keyName) {
     String name = keyName.toLowerCase(Locale.ROOT);
-    return name.contains("password") || name.contains("token");
+    return (name.contains("password") || name.contains("token")) && !name.endsWith("file");
   }
 
   static String show(String keyName, Object value) {

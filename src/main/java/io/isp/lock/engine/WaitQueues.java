@@ -133,6 +133,9 @@ final class WaitQueues {
           pump(queue);
         } else if (queue.releasedMeanwhile() || result == LockStore.Outcome.NOT_HELD) {
           pump(queue);
+        } else if (queue.idle()) {
+          // refused (not the owner) after the waiter it was meant for gave up: nobody is left to wake
+          drop(queue);
         }
       })
       .compose(reply -> released(command.key(), command.lockKey(), reply));

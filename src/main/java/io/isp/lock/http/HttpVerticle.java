@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -198,12 +199,29 @@ public final class HttpVerticle extends VerticleBase {
    * A client that disconnects while sending its body fails the routing with HttpClosedException
    * (BodyHandler, status 200, which no error handler takes, so vertx-web logged it at SEVERE as an
    * unhandled exception). A client going away is not a server error, and nobody is left to answer.
+   * Any other failure with that status, or with 400 (BodyHandler's status for a Netty
+   * DecoderException; none of our handlers fails with 400), is the body's stream breaking: the HTTP
+   * decoder could not read it (a chunk size that is not hex or overflows, a chunk without its CRLF).
+   * vertx-web logged the first at ERROR and answered {@code 200 OK}, and neither answer reached the
+   * client; it is the client's malformed request, so 400 bad_request, and Vert.x closes the
+   * connection right after (the decoder cannot find the next request).
    */
   private static void clientWentAway(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof HttpClosedException || failure != null && failure.getCause() instanceof HttpClosedException) {
       LOG.log(System.Logger.Level.DEBUG, () -> "client went away during " + ctx.request().method() + " "
         + ctx.request().path() + " (" + ctx.request().remoteAddress() + ")");
+    } else if (failure != null && (ctx.statusCode() == 200 || ctx.statusCode() == 400)) {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        Problems.send(ctx, HttpError.BAD_REQUEST, null, "the request body is not valid HTTP/1.1"
+          + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+        // We run inside the read that failed: Vert.x flushes writes when the read completes, but it
+        // closes the channel first, which drops the unflushed answer. Flush it now.
+        if (ctx.request().connection() instanceof ConnectionBase connection) {
+          connection.channel().flush();
+        }
+      }
     } else {
       ctx.next();
     }

@@ -6,13 +6,18 @@ import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.PrometheusText;
 import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.ServiceUnderTest;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.NodeInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +41,17 @@ class ClusterTest {
   private static final String PREFIX = "cluster-" + System.nanoTime();
   private static final List<Integer> HAZELCAST_PORTS = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next(),
     FreePorts.next());
+  /** Lock node A's cluster.eventBusPort (the others take a free port, the default); A stays up throughout. */
+  private static final int EVENT_BUS_PORT_A = FreePorts.next();
   private static ServiceUnderTest lockNodeA;
   private static ServiceUnderTest lockNodeB;
   private static ServiceUnderTest edge;
 
   @BeforeAll
   static void start() {
-    lockNodeA = node(0, true);
+    JsonObject withEventBusPort = nodeConfig(0, true);
+    withEventBusPort.getJsonObject("cluster").put("eventBusPort", EVENT_BUS_PORT_A).put("publicHost", "127.0.0.1");
+    lockNodeA = ServiceUnderTest.startWith(withEventBusPort);
     lockNodeB = node(1, true);
     edge = node(2, false);
     await().atMost(Duration.ofSeconds(30)).until(() -> edge.get("/health/ready").status() == 200);
@@ -55,6 +64,21 @@ class ClusterTest {
         node.close();
       }
     }
+  }
+
+  @Test
+  @DisplayName("cluster.eventBusPort: the node's event bus listens on it and the cluster is told that port (and cluster.publicHost)")
+  void fixedEventBusPort() throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", EVENT_BUS_PORT_A), 2000);
+    }
+    // what the edge reads from the cluster's shared data is where it sends node A's messages
+    Promise<NodeInfo> seen = Promise.promise();
+    ((VertxInternal) edge.vertx()).clusterManager()
+      .getNodeInfo(((VertxInternal) lockNodeA.vertx()).clusterManager().getNodeId(), seen);
+    NodeInfo seenByEdge = ServiceUnderTest.await(seen.future());
+    assertThat(seenByEdge.host()).isEqualTo("127.0.0.1");
+    assertThat(seenByEdge.port()).isEqualTo(EVENT_BUS_PORT_A);
   }
 
   @Test
@@ -208,8 +232,12 @@ class ClusterTest {
   }
 
   private static ServiceUnderTest node(int index, boolean lockRole) {
+    return ServiceUnderTest.startWith(nodeConfig(index, lockRole));
+  }
+
+  private static JsonObject nodeConfig(int index, boolean lockRole) {
     List<String> members = HAZELCAST_PORTS.stream().map(port -> "127.0.0.1:" + port).toList();
-    return ServiceUnderTest.startWith(nodeConfig(HAZELCAST_PORTS.get(index), members, lockRole));
+    return nodeConfig(HAZELCAST_PORTS.get(index), members, lockRole);
   }
 
   private static JsonObject nodeConfig(int hazelcastPort, List<String> members, boolean lockRole) {

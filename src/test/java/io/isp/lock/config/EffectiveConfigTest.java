@@ -54,13 +54,15 @@ class EffectiveConfigTest {
     "admin.apiToken     | x                         | ****",
     "db.PASSWORD        | x                         | ****",
     "admin.tokens       | ''                        | ''",
+    "redis.passwordFile | /run/secrets/pw           | /run/secrets/pw",
+    "http.tokensFile    | /run/secrets/tokens       | /run/secrets/tokens",
     "redis.server       | redis://:pw@h:1/0         | redis://:****@h:1/0",
     "redis.server       | rediss://u:p%40ss@h:1     | rediss://u:****@h:1",
     "redis.server       | redis://u:pa/ss@h:1       | redis://u:****@h:1",
     "redis.server       | redis://u@h:1             | redis://u@h:1",
     "cluster.members    | a:5701,b:5701             | a:5701,b:5701",
     "redis.prefix       | a:b@c                     | a:b@c"})
-  @DisplayName("any key whose name has password or token, in any case (keys added later too); URI user info")
+  @DisplayName("any key whose name has password or token, in any case (keys added later too), but a *File key's path shows; URI user info")
   void rules(String key, String value, String shown) {
     assertThat(EffectiveConfig.show(key, value)).isEqualTo(shown);
   }

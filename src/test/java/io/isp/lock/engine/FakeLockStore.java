@@ -26,14 +26,22 @@ final class FakeLockStore implements LockStore {
     final String lockKey;
     final String nextLockKey;
     final long ttlMs;
+    /** When the scheduler made the call, on the store's clock (0 without one). */
+    final long madeAtNanos;
     private final Promise<Object> answer = Promise.promise();
 
-    Call(Op op, String key, String lockKey, String nextLockKey, long ttlMs) {
+    Call(Op op, String key, String lockKey, String nextLockKey, long ttlMs, long madeAtNanos) {
       this.op = op;
       this.key = key;
       this.lockKey = lockKey;
       this.nextLockKey = nextLockKey;
       this.ttlMs = ttlMs;
+      this.madeAtNanos = madeAtNanos;
+    }
+
+    /** Answered (or failed) already: a late reply must not be sent. */
+    boolean answeredYet() {
+      return answer.future().isComplete();
     }
 
     void granted(long fencingToken) {
@@ -69,7 +77,22 @@ final class FakeLockStore implements LockStore {
   }
 
   private final Deque<Call> calls = new ArrayDeque<>();
+  private final Timers clock;
   boolean handsOver = true;
+
+  FakeLockStore() {
+    this(null);
+  }
+
+  /** Stamps each call with {@code clock}'s time (the property tests time calls out). */
+  FakeLockStore(Timers clock) {
+    this.clock = clock;
+  }
+
+  /** The oldest call not yet taken, whatever it is; null when none. */
+  Call take() {
+    return calls.pollFirst();
+  }
 
   /** The oldest call not yet taken, which must be {@code op} on {@code key}. */
   Call next(Op op, String key) {
@@ -86,7 +109,7 @@ final class FakeLockStore implements LockStore {
   }
 
   private <T> Future<T> call(Op op, String key, String lockKey, String nextLockKey, long ttlMs) {
-    Call call = new Call(op, key, lockKey, nextLockKey, ttlMs);
+    Call call = new Call(op, key, lockKey, nextLockKey, ttlMs, clock == null ? 0 : clock.nanoTime());
     calls.addLast(call);
     return call.future();
   }

@@ -188,6 +188,23 @@ class WaitQueuesTest {
     }
 
     @Test
+    @DisplayName("a hand-over refused (not the owner) after its waiter gave up leaves no queue and no timer behind")
+    void refusedHandOverAfterTheWaiterLeft() {
+      // found by WaitQueuesPropertyTest: the queue and its recheck timer lingered until the holder's TTL
+      Future<LockGrant> waiter = lock("k", 100, null);
+      store.next(Op.ACQUIRE, "k").held(TTL_MS);
+      Future<Released> unlocked = queues.unlock(new UnlockCommand("k", "stale-lockKey"));
+      Call handOver = store.next(Op.HAND_OVER, "k");
+      timers.advance(100);
+      assertThat(error(waiter)).isEqualTo(ErrorCode.LOCK_HELD);
+
+      handOver.replied(Outcome.NOT_OWNER, 5L);
+      assertThat(error(unlocked)).isEqualTo(ErrorCode.NOT_OWNER);
+      assertThat(queues.queuedKeys()).as("queues").isZero();
+      assertThat(timers.pending()).as("timers: the outage probe's only, no recheck").isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("grants made while replicas must confirm are never handed over")
     void noHandOverWhenReplicasConfirm() {
       store.handsOver = false;

@@ -29,6 +29,18 @@ class AuthTest {
   }
 
   @Test
+  @DisplayName("a wrong token of the right length is refused: one letter changed, another case, another token's prefix")
+  void wrongTokenOfTheRightLength() {
+    // TokenSet compares SHA-256 digests with MessageDigest.isEqual (constant time); its timing is not
+    // asserted here. ("beta\t" would be accepted: HTTP strips whitespace around a header value.)
+    for (String wrong : new String[] {"alphb", "Alpha", "ALPHA", "xlpha", "betaa", "bet"}) {
+      assertProblem(service.post(API + "/lock", "{\"key\": \"c\"}", "Content-Type", "application/json",
+        "X-Application-Token", wrong), 401, "unauthorized");
+    }
+    assertThat(service.redis("EXISTS", service.redisKey("c"))).isEqualTo("0");
+  }
+
+  @Test
   void anyConfiguredTokenIsAccepted() {
     assertThat(service.post(API + "/lock", "{\"key\": \"b\"}",
       "Content-Type", "application/json", "X-Application-Token", "beta").status()).isEqualTo(200);

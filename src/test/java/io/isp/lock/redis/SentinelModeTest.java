@@ -9,6 +9,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +64,8 @@ class SentinelModeTest {
       if (result.status() == 200) {
         // the promoted replica may have missed the counter's last increments: tokens still go up
         assertThat(result.json().getLong("fencingToken")).isGreaterThan(tokenBefore);
-        newMaster = cluster.currentMasterPort();
+        // the service may follow the promotion before the Sentinel this test asks has heard of it
+        newMaster = cluster.awaitFailover(oldMaster, Duration.ofSeconds(10));
         break;
       }
     }
@@ -87,6 +92,23 @@ class SentinelModeTest {
     await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
       .until(() -> service.post(ServiceUnderTest.API + "/lock", "{\"key\": \"prompt\", \"ttl\": 1, \"waitTimeout\": 0}").status() == 200);
     assertThat(Duration.ofNanos(System.nanoTime() - promotedAt)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  @DisplayName("redis.passwordFile and redis.sentinel.passwordFile: each password from its own file, used where it belongs")
+  void passwordsFromFiles(@TempDir Path dir) throws Exception {
+    JsonObject json = secondInstanceConfig();
+    JsonObject redis = json.getJsonObject("redis");
+    redis.remove("password");
+    redis.put("passwordFile", Files.writeString(dir.resolve("master"), "master-secret\n").toString());
+    redis.getJsonObject("sentinel").remove("password");
+    redis.getJsonObject("sentinel")
+      .put("passwordFile", Files.writeString(dir.resolve("sentinel"), "sentinel-secret\n").toString());
+    try (ServiceUnderTest node = ServiceUnderTest.startWith(json)) {
+      // a failover test before this one may leave the master down for a moment
+      await().atMost(Duration.ofSeconds(30)).until(() -> node.lock("from-files", 30).status() == 200);
+      assertThat(cluster.master().cli("-n", "2", "EXISTS", "sentinel-test::from-files")).isEqualTo("1");
+    }
   }
 
   /** A previous failover test leaves the old master dead: bring it back as a replica to fail over to. */

@@ -2,12 +2,20 @@ package io.isp.lock.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.dockerjava.api.model.Container;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.testcontainers.DockerClientFactory;
 
 /** Proves the fixtures themselves: process lifecycle, Sentinel failover, and auth on every hop. */
 class FixtureSmokeTest {
@@ -44,6 +52,28 @@ class FixtureSmokeTest {
     try (RedisProcess redis = RedisProcess.startWithConfig(List.of("user alice on >secret ~* &* +@all"))) {
       assertThat(redis.withAuth("alice", "secret").cli("ACL", "WHOAMI")).isEqualTo("alice");
     }
+  }
+
+  @Test
+  @DisplayName("on the container path a Sentinel cluster is five containers on 127.0.0.1, and close() removes them")
+  void sentinelClusterContainersAreRemovedOnClose() {
+    assumeTrue(ContainerPath.active(), "the Redis fixtures run as processes here");
+    Set<String> before = testContainers();
+    try (SentinelCluster cluster = SentinelCluster.start("contained")) {
+      Set<String> started = testContainers();
+      started.removeAll(before);
+      assertThat(started).as("master, replica and three Sentinels").hasSize(5);
+      assertThat(cluster.sentinelAddresses()).allMatch(address -> address.startsWith("127.0.0.1:"));
+      assertThat(cluster.master().info("replication", "connected_slaves")).isEqualTo("1");
+    }
+    assertThat(testContainers()).as("Ryuk is off: the fixture itself removes its containers").isEqualTo(before);
+  }
+
+  /** IDs of every container Testcontainers made, running or not. */
+  private static Set<String> testContainers() {
+    return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(DockerClientFactory.TESTCONTAINERS_LABEL, "true")).exec().stream()
+        .map(Container::getId).collect(Collectors.toCollection(HashSet::new));
   }
 
   @Test

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One {@code redis-server} process on 127.0.0.1 and a free port, in its own temp dir: plain, or TLS
+ * One {@code redis-server} on 127.0.0.1 and a free port, in its own temp dir (a process; in a
+ * Sentinel topology on the container path, a container on the host's network): plain, or TLS
  * only ({@link #startWithTls}). As a {@link Fixture}, {@link #fixture} declares one that a test
  * class (static field) or each test (instance field) gets started; {@link #start} starts one at once.
  */
@@ -19,6 +20,8 @@ public final class RedisProcess extends Fixture {
   private final String[] extraArgs;
   /** TLS on the port (and no plain port), or null. */
   private final RedisTlsSetup tls;
+  /** In a container on the host's network rather than a child process (see ServerContainer). */
+  private boolean inContainer;
   private ServerProcess server;
   private Credentials auth;
   /** Who cli()/call() log in as once started; null: the default user with any requirepass. */
@@ -83,7 +86,14 @@ public final class RedisProcess extends Fixture {
 
   /** As above, TLS only when {@code tls} is not null. */
   static RedisProcess launch(List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
-    return new RedisProcess(configLines, tls, extraArgs).started();
+    return launch(false, configLines, tls, extraArgs);
+  }
+
+  /** As above, in a container on the host's network when {@code inContainer}. */
+  static RedisProcess launch(boolean inContainer, List<String> configLines, RedisTlsSetup tls, String... extraArgs) {
+    RedisProcess redis = new RedisProcess(configLines, tls, extraArgs);
+    redis.inContainer = inContainer;
+    return redis.started();
   }
 
   @Override
@@ -104,7 +114,7 @@ public final class RedisProcess extends Fixture {
     config.addAll(argsToConfig(extraArgs));
     // Everything lives in redis.conf rather than on the command line so that restart() picks up
     // what Sentinel's CONFIG REWRITE wrote there (e.g. a new replicaof after a failover).
-    server = ServerProcess.start(port, dir, tls, "redis.conf", config);
+    server = ServerProcess.start(inContainer, port, dir, tls, "redis.conf", config);
     auth = login != null ? login : requirepass(config);
   }
 

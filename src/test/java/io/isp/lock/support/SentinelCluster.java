@@ -10,7 +10,9 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A master, one replica and three Sentinels (quorum 2), all real processes on 127.0.0.1. As a
+ * A master, one replica and three Sentinels (quorum 2), all on 127.0.0.1: containers on the host's
+ * network on the container path ({@link ContainerPath}; TLS clusters stay processes, their
+ * certificates live outside the mounted dirs), else redis-server processes. As a
  * {@link Fixture}, {@link #fixture} declares one for a test class or test; {@link #start} starts one now.
  */
 public final class SentinelCluster extends Fixture {
@@ -100,18 +102,19 @@ public final class SentinelCluster extends Fixture {
 
   private void boot() {
     tls = options.tls.get();
+    boolean inContainers = tls == null && ContainerPath.active();
     List<String> nodeConfig = nodeConfig(options.masterAuth);
-    RedisProcess master = RedisProcess.launch(nodeConfig, tls);
+    RedisProcess master = RedisProcess.launch(inContainers, nodeConfig, tls);
     nodes.add(withAuth(master));
     List<String> replicaConfig = new ArrayList<>(nodeConfig);
     replicaConfig.add("replicaof " + master.host() + " " + master.port());
-    nodes.add(withAuth(RedisProcess.launch(replicaConfig, tls)));
+    nodes.add(withAuth(RedisProcess.launch(inContainers, replicaConfig, tls)));
     // Sentinels learn replicas from the master's INFO, refreshed only every 10 s: have the replica
     // attached before they start so their first INFO already lists it.
     awaitLinkUp(nodes.get(1));
     for (int i = 0; i < 3; i++) {
-      sentinels.add(SentinelProcess.start(masterName, master.port(), 2, options.masterAuth, options.sentinelAuth,
-          tls));
+      sentinels.add(SentinelProcess.start(inContainers, masterName, master.port(), 2, options.masterAuth,
+          options.sentinelAuth, tls));
     }
     // Peers are found via hello messages (every 2 s): a failover needs a quorum that knows each other.
     await("all Sentinels know each other and the replica", STARTUP_TIMEOUT, () -> sentinels.stream()

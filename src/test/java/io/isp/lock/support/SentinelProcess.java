@@ -39,6 +39,12 @@ public final class SentinelProcess implements AutoCloseable {
    */
   public static SentinelProcess start(String masterName, int masterPort, int quorum, Credentials masterAuth,
                                       Credentials sentinelAuth, RedisTlsSetup tls) {
+    return start(false, masterName, masterPort, quorum, masterAuth, sentinelAuth, tls);
+  }
+
+  /** As above, in a container on the host's network when {@code inContainer}. */
+  static SentinelProcess start(boolean inContainer, String masterName, int masterPort, int quorum,
+                               Credentials masterAuth, Credentials sentinelAuth, RedisTlsSetup tls) {
     int port = FreePorts.next();
     Path dir = ServerProcess.newDir("sentinel-" + port + "-");
     List<String> config = new ArrayList<>(tls == null ? List.of("port " + port) : tls.config(port));
@@ -70,7 +76,7 @@ public final class SentinelProcess implements AutoCloseable {
       config.add("sentinel auth-pass " + masterName + " " + ServerProcess.quote(masterAuth.password()));
     }
     // Sentinel rewrites its config (ids, known peers), so the file must live in the writable temp dir.
-    ServerProcess server = ServerProcess.start(port, dir, tls, "sentinel.conf", config, "--sentinel");
+    ServerProcess server = ServerProcess.start(inContainer, port, dir, tls, "sentinel.conf", config, "--sentinel");
     return new SentinelProcess(server, masterName, sentinelAuth);
   }
 

@@ -16,7 +16,11 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLSocketFactory;
 import org.awaitility.Awaitility;
 
-/** One redis-server process (plain or Sentinel) in its own temp dir: the shared core of the fixtures. */
+/**
+ * One redis-server (plain or Sentinel) in its own temp dir: the shared core of the fixtures. It runs
+ * as a child process, or in a container on the host's network ({@link ServerContainer}) when made
+ * with {@code inContainer}; either way it listens on 127.0.0.1 and has a host PID.
+ */
 final class ServerProcess {
 
   static final String HOST = "127.0.0.1";
@@ -38,14 +42,17 @@ final class ServerProcess {
   /** How the fixtures' own clients reach a TLS-only server; null for plain text. */
   private final RedisTlsSetup tls;
   private final SSLSocketFactory tlsSockets;
+  private final boolean inContainer;
   private volatile Process process;
+  private volatile ServerContainer container;
 
-  private ServerProcess(int port, Path dir, List<String> command, RedisTlsSetup tls) {
+  private ServerProcess(int port, Path dir, List<String> command, RedisTlsSetup tls, boolean inContainer) {
     this.port = port;
     this.dir = dir;
     this.command = List.copyOf(command);
     this.tls = tls;
     this.tlsSockets = tls == null ? null : tls.socketFactory();
+    this.inContainer = inContainer;
   }
 
   /** Writes {@code configFile} into {@code dir} and starts {@code redis-server file [extra]}, waiting for PING. */
@@ -56,9 +63,15 @@ final class ServerProcess {
   /** As above; with {@code tls}, {@code port} is the TLS port and cli()/call()/PING use TLS. */
   static ServerProcess start(int port, Path dir, RedisTlsSetup tls, String configFile, List<String> config,
                              String... extra) {
+    return start(false, port, dir, tls, configFile, config, extra);
+  }
+
+  /** As above, in a container on the host's network when {@code inContainer}. */
+  static ServerProcess start(boolean inContainer, int port, Path dir, RedisTlsSetup tls, String configFile,
+                             List<String> config, String... extra) {
     List<String> command = new ArrayList<>(List.of("redis-server", dir.resolve(configFile).toString()));
     command.addAll(List.of(extra));
-    ServerProcess server = new ServerProcess(port, dir, command, tls);
+    ServerProcess server = new ServerProcess(port, dir, command, tls, inContainer);
     OPEN.add(server);
     try {
       Files.write(dir.resolve(configFile), config, StandardCharsets.UTF_8);
@@ -95,6 +108,11 @@ final class ServerProcess {
   void launch() {
     if (isAlive()) {
       throw new IllegalStateException("server on port " + port + " is still running");
+    }
+    if (inContainer) {
+      container = ServerContainer.start(dir, command);
+      awaitPing();
+      return;
     }
     try {
       process = new ProcessBuilder(command)
@@ -134,11 +152,19 @@ final class ServerProcess {
   }
 
   boolean isAlive() {
+    if (inContainer) {
+      ServerContainer c = container;
+      return c != null && c.isAlive();
+    }
     Process p = process;
     return p != null && p.isAlive();
   }
 
   long pid() {
+    ServerContainer c = container;
+    if (c != null) {
+      return c.pid();
+    }
     Process p = process;
     if (p == null) {
       throw new IllegalStateException("server on port " + port + " was never started");
@@ -148,6 +174,11 @@ final class ServerProcess {
 
   /** SIGKILL, like a crash: no shutdown save, no goodbye to clients. */
   void kill() {
+    ServerContainer c = container;
+    if (c != null) {
+      c.kill(); // its forks share its PID namespace and die with it
+      return;
+    }
     Process p = process;
     if (p == null) {
       return;
@@ -193,7 +224,9 @@ final class ServerProcess {
   }
 
   String diagnostics() {
-    return "--- " + dir + " (pid " + (process == null ? "-" : process.pid()) + ")\n"
+    ServerContainer c = container;
+    String where = c != null ? c.describe() : "pid " + (process == null ? "-" : process.pid());
+    return "--- " + dir + " (" + where + ")\n"
         + tail(dir.resolve("stdout.log")) + tail(dir.resolve("server.log"));
   }
 

@@ -51,6 +51,12 @@ public final class ServiceProcess implements AutoCloseable {
     return process.descendants();
   }
 
+  /** SIGKILL, a crash: nothing runs in the process after it. Returns once it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(10);
+  }
+
   /** Sends SIGTERM, as an orchestrator does. */
   public void terminate() {
     process.destroy();
