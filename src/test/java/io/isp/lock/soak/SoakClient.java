@@ -17,12 +17,16 @@ final class SoakClient implements Callable<Void> {
   enum Kind {
     /** its own keys only (32 of them, in turn), tryLock: the common case, never contended. */
     UNCONTENDED(5, 0, 0),
-    /** 3 keys shared by every hot client, short holds, waits of 1 s. */
+    /** 3 keys shared by every hot client, holds as long as the increment (1-3 ms), waits of 1 s. */
     HOT(2, 1, 0),
-    /** one key and holds of 100 ms: a queue of waiters behind it, woken one by one. */
-    WAITER(3, 5, 100),
-    /** 2 shared keys held 2.5 s on a 1 s TTL, extended every 300 ms. */
-    EXTENDER(1, 4, 2500);
+    /**
+     * one key and holds of 100 ms: a queue of waiters behind it, woken one by one. The TTL is above
+     * the wait, since a client counts its TTL from its request: a wait longer than the TTL could
+     * leave it a lock it may no longer count on.
+     */
+    WAITER(5, 3, 100),
+    /** 2 shared keys held 2.5 s on a 1.5 s TTL, extended every 300 ms; waits of 1 s (below the TTL, as for waiters). */
+    EXTENDER(1.5, 1, 2500);
 
     final double ttlSeconds;
     final double waitSeconds;
@@ -37,6 +41,8 @@ final class SoakClient implements Callable<Void> {
 
   private static final long EXTEND_EVERY_MS = 300;
   private static final long BACK_OFF_MS = 100;
+  // between rounds: the box is shared, and a soak checks correctness, not throughput
+  private static final long THINK_MS = 5;
 
   private final String name;
   private final Kind kind;
@@ -60,6 +66,7 @@ final class SoakClient implements Callable<Void> {
     while (System.nanoTime() < endNanos && !Thread.currentThread().isInterrupted()) {
       once(nextKey());
       round++;
+      Thread.sleep(THINK_MS);
     }
     return null;
   }

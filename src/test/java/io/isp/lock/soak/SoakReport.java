@@ -81,6 +81,9 @@ public final class SoakReport {
     out.append("operations: ").append(operations).append(" HTTP calls (lock, extend, unlock) by ")
       .append(load.getProperty("clients")).append(" clients; ").append(history.size()).append(" holds of ")
       .append(report.keys()).append(" keys\n");
+    Map<String, Long> holdsByKind = new TreeMap<>();
+    history.forEach(a -> holdsByKind.merge(a.client().replaceAll("-\\d+$", ""), 1L, Long::sum));
+    out.append("holds by kind of client: ").append(holdsByKind).append('\n');
     out.append("answers by status: ").append(byStatus).append('\n');
     out.append("answers by operation: ");
     new TreeMap<>(load).forEach((k, v) -> {
