@@ -70,6 +70,7 @@ stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  (( status == 0 )) || log "exit status $status: stopping everything this run started"
   stop_pid "$LOAD_PID" 5
   stop_pid "$SERVICE_PID" 15
   for pid in "${SENTINEL_PIDS[@]}" "${NODE_PID[@]}"; do stop_pid "$pid" 5; done
