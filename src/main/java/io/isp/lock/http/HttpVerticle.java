@@ -169,7 +169,7 @@ public final class HttpVerticle extends VerticleBase {
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);
     SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, config, sessions);
-    router.get(API + SESSION_PATH).handler(ctx -> openSession(ctx, guard, sessionEndpoint));
+    MethodRouting.getAndHead(router, API + SESSION_PATH).handler(ctx -> openSession(ctx, guard, sessionEndpoint));
     OpenApiRoute.mount(router);
   }
 

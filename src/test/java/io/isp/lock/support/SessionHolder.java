@@ -33,15 +33,22 @@ public final class SessionHolder implements AutoCloseable {
     }
   }
 
-  /** The line the child printed after its lock call: the reply. */
+  /** The line the child printed after its lock call: the reply (log lines before it are skipped). */
   public JsonObject grant() {
     try {
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = process.getInputStream().read()) != -1 && c != '\n') {
-        line.append((char) c);
+      while (true) {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = process.getInputStream().read()) != -1 && c != '\n') {
+          line.append((char) c);
+        }
+        if (line.toString().startsWith("{\"id\"")) {
+          return new JsonObject(line.toString());
+        }
+        if (c == -1) {
+          throw new IllegalStateException("the session holder exited without a reply");
+        }
       }
-      return new JsonObject(line.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
