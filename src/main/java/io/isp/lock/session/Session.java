@@ -7,6 +7,7 @@ import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,7 +97,7 @@ final class Session {
     socket.textMessageHandler(this::received);
     socket.pongHandler(pong -> heard());
     socket.closeHandler(closed -> end("the connection closed"));
-    socket.exceptionHandler(error -> LOG.log(System.Logger.Level.DEBUG, () -> "session " + socket.remoteAddress() + ": " + error));
+    socket.exceptionHandler(this::failed);
     pingTimer = vertx.setPeriodic(pingIntervalMs, tick -> socket.writePing(Buffer.buffer()));
     idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + 1, fired -> idleCheck());
   }
@@ -114,6 +115,19 @@ final class Session {
 
   // ------------------------------------------------------------------------------------------
   // Frames
+
+  /**
+   * A frame the WebSocket decoder refused (over 64 KiB: 1009; a text frame that is not UTF-8: 1007;
+   * a protocol violation: 1002). Vert.x drops the connection right after this handler; the close
+   * frame written here, on the event loop, goes out first, so the peer learns why.
+   */
+  private void failed(Throwable error) {
+    if (error instanceof CorruptedWebSocketFrameException corrupted && !socket.isClosed()) {
+      closeWith((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, () -> "session " + socket.remoteAddress() + ": " + error);
+    }
+  }
 
   private void frameArrived(WebSocketFrame frame) {
     heard();
