@@ -172,7 +172,7 @@ class SessionProtocolTest {
   }
 
   @Test
-  @DisplayName("a binary frame closes the session with 1003, a message over 64 KiB with 1009; their locks are released")
+  @DisplayName("a binary frame closes the session with 1003, a frame or a fragmented message over 64 KiB with 1009; their locks are released")
   void binaryAndOversizedFramesClose() throws Exception {
     try (SessionClient session = open()) {
       assertThat(session.lock("binary", 30, 0).getBoolean("ok")).isTrue();
@@ -185,6 +185,20 @@ class SessionProtocolTest {
       session.sendText("{\"id\": 1, \"op\": \"status\", \"key\": \"" + "x".repeat(70 * 1024) + "\"}");
       assertThat(session.closed().get(10, TimeUnit.SECONDS)).isEqualTo((short) 1009);
       await().atMost(Duration.ofSeconds(5)).until(() -> !httpStatus("oversized").getBoolean("locked"));
+    }
+    try (SessionClient session = open()) {
+      assertThat(session.lock("fragmented", 30, 0).getBoolean("ok")).isTrue();
+      // 64 KiB exactly, in 8 KiB frames: still served
+      String atLimit = "{\"id\": \"limit\", \"op\": \"status\", \"key\": \"fragmented\", \"pad\": \"";
+      atLimit = atLimit + "x".repeat(64 * 1024 - atLimit.length() - 2) + "\"}";
+      assertThat(atLimit.length()).isEqualTo(64 * 1024);
+      session.sendFragmented(atLimit, 8 * 1024);
+      JsonObject served = session.nextUnsolicited(10); // an id the client did not hand out: it lands here
+      assertThat(served.getString("id")).isEqualTo("limit");
+      assertThat(served.getBoolean("locked")).as(served.encode()).isTrue();
+      session.sendFragmented("{\"id\": 1, \"op\": \"status\", \"key\": \"" + "x".repeat(70 * 1024) + "\"}", 8 * 1024);
+      assertThat(session.closed().get(10, TimeUnit.SECONDS)).isEqualTo((short) 1009);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !httpStatus("fragmented").getBoolean("locked"));
     }
   }
 

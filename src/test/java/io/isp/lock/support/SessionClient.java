@@ -7,6 +7,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -91,6 +92,20 @@ public final class SessionClient implements AutoCloseable {
   /** Sends this text as it is (malformed frames). */
   public void sendText(String text) {
     socket.writeTextMessage(text);
+  }
+
+  /** Sends ASCII {@code text} as one message in frames of {@code frameBytes} (a text frame, then continuations). */
+  public void sendFragmented(String text, int frameBytes) {
+    Buffer all = Buffer.buffer(text);
+    for (int from = 0; from < all.length(); from += frameBytes) {
+      Buffer part = all.getBuffer(from, Math.min(all.length(), from + frameBytes));
+      boolean last = from + frameBytes >= all.length();
+      socket.writeFrame(from == 0 ? textFrame(part, last) : WebSocketFrame.continuationFrame(part, last));
+    }
+  }
+
+  private static WebSocketFrame textFrame(Buffer part, boolean last) {
+    return WebSocketFrame.textFrame(part.toString(), last);
   }
 
   public void sendBinary(byte[] bytes) {
