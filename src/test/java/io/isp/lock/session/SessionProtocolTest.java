@@ -287,6 +287,20 @@ class SessionProtocolTest {
   }
 
   @Test
+  @DisplayName("isp_lock_sessions counts the open sessions; their calls count in isp_lock_requests_total")
+  void sessionsGauge() {
+    double before = service.metrics().value("isp_lock_sessions");
+    double statusCalls = service.metrics().value("isp_lock_requests_total", "op", "status", "outcome", "ok");
+    try (SessionClient one = open(); SessionClient two = open()) {
+      assertThat(one.request(new JsonObject().put("op", "status").put("key", "gauge")).getBoolean("ok")).isTrue();
+      assertThat(two.request(new JsonObject().put("op", "status").put("key", "gauge")).getBoolean("ok")).isTrue();
+      assertThat(service.metrics().value("isp_lock_sessions")).isEqualTo(before + 2);
+      assertThat(service.metrics().value("isp_lock_requests_total", "op", "status", "outcome", "ok")).isEqualTo(statusCalls + 2);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> service.metrics().value("isp_lock_sessions") == before);
+  }
+
+  @Test
   @DisplayName("shutdown: sessions close with 1001 and their locks are released")
   void shutdownClosesWith1001() throws Exception {
     try (ServiceUnderTest own = ServiceUnderTest.start(new JsonObject());
