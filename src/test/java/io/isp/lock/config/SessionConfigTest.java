@@ -1,10 +1,15 @@
 package io.isp.lock.config;
 
+import io.isp.lock.support.ServiceProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,5 +40,15 @@ class SessionConfigTest {
       .hasMessageContaining("session.idleTimeout");
     assertThatThrownBy(() -> read(new JsonObject().put("idleTimeout", "2s").put("pingInterval", "2s")))
       .isInstanceOf(ConfigException.class).hasMessageContaining("session.pingInterval").hasMessageContaining("session.idleTimeout");
+  }
+
+  @Test
+  @DisplayName("the process: SESSION_PINGINTERVAL not below the idle timeout exits 2 naming both keys")
+  void processExits2(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: 127.0.0.1:1\n");
+    try (ServiceProcess service = ServiceProcess.start(Map.of("SESSION_PINGINTERVAL", "5s"), "--config", config.toString())) {
+      assertThat(service.awaitExit(30)).isEqualTo(2);
+      assertThat(service.output()).contains("session.pingInterval").contains("session.idleTimeout");
+    }
   }
 }
