@@ -136,8 +136,9 @@ public final class HttpVerticle extends VerticleBase {
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
       .setHttp2ClearTextEnabled(false)
-      // sessions: one text frame of JSON per request, as large as an HTTP body may be; no
-      // compression (frames are tens of bytes, and a deflated frame could inflate past any limit)
+      // sessions: one text frame of JSON per request, as large as an HTTP body may be (a larger
+      // frame closes the session with 1009: Session); no compression (frames are tens of bytes,
+      // and a deflated frame could inflate past any limit)
       .setMaxWebSocketFrameSize(MAX_BODY_BYTES)
       .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
       .setPerFrameWebSocketCompressionSupported(false)

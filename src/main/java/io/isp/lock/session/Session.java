@@ -106,7 +106,7 @@ final class Session {
     return context;
   }
 
-  /** Shutdown: releases the locks, then closes with 1001. Completes when the releases are answered. */
+  /** Shutdown: sends the unlocks, closes with 1001 at once, and completes when the unlocks are answered. */
   Future<Void> shutdown() {
     Future<Void> releases = end("the service is shutting down");
     socket.close(GOING_AWAY, "the service is shutting down");

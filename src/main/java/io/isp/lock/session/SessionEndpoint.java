@@ -43,7 +43,12 @@ public final class SessionEndpoint {
   public void upgrade(HttpServerRequest request, Runnable hardClose) {
     request.toWebSocket()
       .onSuccess(socket -> start(socket, hardClose))
-      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "session upgrade from " + request.remoteAddress() + " failed: " + error));
+      .onFailure(error -> {
+        // a malformed handshake (no Sec-WebSocket-Key, a wrong version): Vert.x has answered it, and
+        // the connection guard no longer watches this connection, so it must not linger
+        LOG.log(System.Logger.Level.DEBUG, () -> "session upgrade from " + request.remoteAddress() + " failed: " + error);
+        request.connection().close();
+      });
   }
 
   private void start(ServerWebSocket socket, Runnable hardClose) {
