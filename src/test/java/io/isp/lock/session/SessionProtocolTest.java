@@ -287,6 +287,25 @@ class SessionProtocolTest {
   }
 
   @Test
+  @DisplayName("at most 1000 keys per session: the next lock is refused at once with 429 too_many_locks, and changes nothing")
+  void tooManyLocks() {
+    try (SessionClient session = open()) {
+      List<CompletableFuture<JsonObject>> locks = new ArrayList<>();
+      for (int i = 0; i < Session.MAX_LOCKS; i++) {
+        locks.add(session.call(lockFrame("limit-" + i, 30, 0)));
+      }
+      locks.forEach(lock -> assertThat(get(lock).getBoolean("ok")).isTrue());
+      JsonObject refused = session.lock("limit-over", 30, 0);
+      assertThat(refused.getInteger("status")).isEqualTo(429);
+      assertThat(refused.getString("code")).isEqualTo("too_many_locks");
+      assertThat(httpStatus("limit-over").getBoolean("locked")).isFalse();
+      // one released, one more may be taken
+      assertThat(session.request(new JsonObject().put("op", "unlock").put("key", "limit-0")).getBoolean("ok")).isTrue();
+      assertThat(session.lock("limit-over", 30, 0).getBoolean("ok")).isTrue();
+    }
+  }
+
+  @Test
   @DisplayName("isp_lock_sessions counts the open sessions; their calls count in isp_lock_requests_total")
   void sessionsGauge() {
     double before = service.metrics().value("isp_lock_sessions");
