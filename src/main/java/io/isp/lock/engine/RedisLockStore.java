@@ -161,7 +161,8 @@ final class RedisLockStore implements LockStore {
         }
         ScanCursor next = new ScanCursor(reply.get(0).toString(), reply.get(1).toString(), from.shard());
         if (next.isEnd() && from.shard() + 1 < shards.size()) {
-          next = new ScanCursor("0", "", from.shard() + 1);
+          // this master is done: the next page starts on the next one
+          return new LockPage(locks, new ScanCursor("0", "", from.shard() + 1).encode());
         }
         return new LockPage(locks, next.isEnd() ? null : next.encode());
       });

@@ -148,7 +148,7 @@ public final class ClusterMaster implements RedisMaster {
       for (String address : masters) {
         checks.add(node(address).send(Request.cmd(Command.CLUSTER).arg("INFO")).compose(info ->
           info != null && info.toString().contains("cluster_state:ok") ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new IllegalStateException("master " + address + " says the cluster is not ok"))));
+            : Future.<Void>failedFuture(new IllegalStateException("master " + address + " says the cluster is not ok"))));
       }
       return Future.all(checks).<Void>mapEmpty().onFailure(this::refreshIfMoved);
     });

@@ -199,8 +199,9 @@ public final class ShardedReleaseSubscriber implements ReleaseNotices {
     }
     subscriptions.put(slot, new Subscription(address));
     shard.unsubscribing.remove(slot);
-    shard.connection.send(Request.cmd(Command.SSUBSCRIBE).arg(channelOfSlot.apply(slot)))
-      .onFailure(error -> lost(shard, shard.connection, error.getMessage()));
+    RedisConnection conn = shard.connection;
+    conn.send(Request.cmd(Command.SSUBSCRIBE).arg(channelOfSlot.apply(slot)))
+      .onFailure(error -> lost(shard, conn, error.getMessage()));
   }
 
   private void unsubscribe(int slot) {
