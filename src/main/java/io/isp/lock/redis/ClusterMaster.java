@@ -154,9 +154,15 @@ public final class ClusterMaster implements RedisMaster {
     });
   }
 
-  /** The masters, in the order of the first slot each serves: a listing walks them in this order. */
+  /**
+   * The masters, in the order of the first slot each serves: a listing walks them in this order.
+   * Before the slot map is known: this, which finds a master on the first command.
+   */
   @Override
   public List<RedisMaster> shards() {
+    if (masters.isEmpty()) {
+      return List.of(this);
+    }
     List<RedisMaster> shards = new ArrayList<>();
     masters.forEach(address -> shards.add(node(address)));
     return shards;
