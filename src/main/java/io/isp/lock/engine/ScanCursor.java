@@ -7,11 +7,16 @@ import java.util.Base64;
 
 /**
  * Where a listing goes on: a Redis SCAN cursor and the last key already listed from that cursor's
- * batch (see lua/list.lua). Clients see it as one opaque URL-safe string.
+ * batch (see lua/list.lua), and in a Redis Cluster which master ({@code shard}, an index into
+ * RedisMaster#shards) the cursor is of. Clients see it as one opaque URL-safe string.
  */
-record ScanCursor(String redisCursor, String after) {
+record ScanCursor(String redisCursor, String after, int shard) {
 
-  static final ScanCursor START = new ScanCursor("0", "");
+  static final ScanCursor START = new ScanCursor("0", "", 0);
+
+  ScanCursor(String redisCursor, String after) {
+    this(redisCursor, after, 0);
+  }
 
   boolean isEnd() {
     return redisCursor.equals("0") && after.isEmpty();
