@@ -186,8 +186,25 @@ public final class ServiceUnderTest extends Fixture {
    * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone plain-text mode only (over TLS: RedisProcess.cli).
    */
   public String redis(String... command) {
+    if (config.redis().cluster() && command.length > 0 && command[0].equalsIgnoreCase("KEYS")) {
+      // each master holds its slots' keys: ask every master, one key a line as from one Redis
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (String node : config.redis().clusterNodes()) {
+        if (redisAt(node, "ROLE").startsWith("master")) {
+          String found = redisAt(node, command);
+          if (!found.isEmpty()) {
+            keys.add(found);
+          }
+        }
+      }
+      return String.join("\n", keys);
+    }
     // a cluster: any node, and -c follows the redirect to the key's master
-    String[] hostPort = config.redis().server().orElseGet(() -> config.redis().clusterNodes().get(0)).split(":");
+    return redisAt(config.redis().server().orElseGet(() -> config.redis().clusterNodes().get(0)), command);
+  }
+
+  private String redisAt(String address, String... command) {
+    String[] hostPort = address.split(":");
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--no-auth-warning",
       "-h", hostPort[0], "-p", hostPort[1]));
     args.addAll(config.redis().cluster() ? java.util.List.of("-c") : java.util.List.of("-n", Integer.toString(config.redis().db())));
