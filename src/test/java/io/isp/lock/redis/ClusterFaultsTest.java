@@ -8,6 +8,7 @@ import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,10 +33,13 @@ class ClusterFaultsTest {
   private static final String PREFIX = "faults-" + UUID.randomUUID();
 
   @RegisterExtension
+  @Order(1)
   final RedisCluster cluster = RedisCluster.fixture();
   @RegisterExtension
+  @Order(2)
   final ServiceUnderTest service = ServiceUnderTest.on(cluster, config());
   @RegisterExtension
+  @Order(3)
   final ServiceUnderTest other = ServiceUnderTest.on(cluster, config());
 
   private static JsonObject config() {
@@ -63,7 +67,9 @@ class ClusterFaultsTest {
 
     ContendedClients clients = ContendedClients.start(List.of(service, other), 8, keys, 10, 5);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> clients.granted() >= 50);
+    long killedAt = System.nanoTime();
     RedisProcess killed = cluster.killMasterOf(slot);
+    long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
     assertThat(cluster.masterOfSlot(slot)).isNotEqualTo(killed);
     long grantedAtFailover = clients.granted();
     // the service follows the promoted replica by itself: locks on the moved slot succeed again
@@ -76,6 +82,9 @@ class ClusterFaultsTest {
     assertThat(after.get().json().getLong("fencingToken")).as("token after the failover").isGreaterThan(tokenBefore);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> clients.granted() >= grantedAtFailover + 50);
     HistoryChecker.Report report = clients.stop();
+    System.out.println("FIGURES cluster master killed: " + clients.answers() + "; " + report.acquisitions()
+      + " holds, " + report.overlaps().size() + " overlaps (told apart by tokens), failover waited "
+      + failoverMs + " ms");
 
     assertThat(report.backwards()).as(report.toString()).isEmpty();
     // a lock the old master acknowledged but had not yet replicated can be granted again (asynchronous
@@ -100,12 +109,16 @@ class ClusterFaultsTest {
     // more clients than keys, each waiting up to 5 s: there are waiters while the slot moves
     ContendedClients clients = ContendedClients.start(List.of(service, other), 10, keys, 10, 5);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> clients.granted() >= 50);
+    long movingAt = System.nanoTime();
     cluster.migrateSlot(slot, target, 100);
+    long moveMs = (System.nanoTime() - movingAt) / 1_000_000;
     assertThat(cluster.masterOfSlot(slot)).isEqualTo(target);
     long grantedAtMove = clients.granted();
     Awaitility.await("locks granted after the move").atMost(Duration.ofSeconds(30))
       .until(() -> clients.granted() >= grantedAtMove + 50);
     HistoryChecker.Report report = clients.stop();
+    System.out.println("FIGURES cluster slot resharded: " + clients.answers() + "; " + report.acquisitions()
+      + " holds, " + report.overlaps().size() + " overlaps; the move took " + moveMs + " ms");
 
     assertThat(report.valid()).as(report.toString()).isTrue();
     assertThat(clients.answers()).as("answers").allSatisfy((answer, count) ->
