@@ -96,6 +96,44 @@ class ClusterFaultsTest {
   }
 
   @Test
+  @DisplayName("a held lock whose keys already moved to the importing master is found there (ASK); after the move, MOVED leads there too")
+  void askAndMoved() {
+    HttpResult held = service.lock("{asked}:k", 60);
+    assertThat(held.status()).isEqualTo(200);
+    long token = held.json().getLong("fencingToken");
+    int slot = cluster.keySlot("asked");
+    RedisProcess source = cluster.masterOfSlot(slot);
+    RedisProcess target = cluster.masters().stream().filter(master -> master != source).findFirst().orElseThrow();
+    String tag = "{" + HashSlots.tag(slot) + "}";
+    cluster.beginMigration(slot, target);
+    for (String key : List.of(PREFIX + "::{asked}:k", PREFIX + ":fence:" + tag + ":{asked}:k", PREFIX + ":fence:" + tag)) {
+      cluster.migrateKey(source, target, key);
+    }
+    // every key of the lock is on the target now, the slot still the source's: the source answers ASK
+    assertThat(service.lock("{asked}:k", 60).status()).as("still held, seen through ASK").isEqualTo(409);
+    // status also reads the waiters' hash, which does not exist: with a key missing on the importing
+    // master Redis answers TRYAGAIN, so 503; never a wrong answer
+    HttpResult status = service.get(ServiceUnderTest.API + "/locks/%7Basked%7D:k");
+    if (status.status() == 200) {
+      assertThat(status.json().getBoolean("locked")).isTrue();
+      assertThat(status.json().getLong("fencingToken")).isEqualTo(token);
+    } else {
+      assertThat(status.status()).as(status.toString()).isEqualTo(503);
+    }
+    HttpResult extended = service.post(ServiceUnderTest.API + "/extend", new JsonObject().put("key", "{asked}:k")
+      .put("lockKey", held.json().getString("lockKey")).put("ttl", 30).encode());
+    assertThat(extended.status()).as(extended.toString()).isEqualTo(200);
+
+    cluster.finishMigration(slot, source, target);
+    // the service may still send to the source, which now answers MOVED
+    assertThat(service.unlock("{asked}:k", held.json().getString("lockKey")).status()).isEqualTo(200);
+    HttpResult again = service.lock("{asked}:k", 60);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().getLong("fencingToken")).isGreaterThan(token);
+    assertThat(target.call("EXISTS", PREFIX + "::{asked}:k")).isEqualTo(1L);
+  }
+
+  @Test
   @DisplayName("a slot resharded key by key under load: no overlapping holds, tokens keep increasing, no stuck waiter")
   void slotResharded() throws Exception {
     List<String> keys = keysInSlotOf("moving", 4);

@@ -142,18 +142,34 @@ public final class RedisCluster extends Fixture {
     if (source == target) {
       return;
     }
-    String targetId = nodeId(target);
-    String sourceId = nodeId(source);
-    target.call("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", sourceId);
-    source.call("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", targetId);
+    beginMigration(slot, target);
     while (true) {
       List<?> keys = (List<?>) source.call("CLUSTER", "GETKEYSINSLOT", Integer.toString(slot), "1");
       if (keys.isEmpty()) {
         break;
       }
-      source.call("MIGRATE", target.host(), Integer.toString(target.port()), String.valueOf(keys.get(0)), "0", "5000", "REPLACE");
+      migrateKey(source, target, String.valueOf(keys.get(0)));
+      // deliberately slow: the slot stays half-moved for a while, as in a big resharding
       TimeUnit.MILLISECONDS.sleep(pauseMs);
     }
+    finishMigration(slot, source, target);
+  }
+
+  /** The first step of moving {@code slot} to {@code target}: IMPORTING there, MIGRATING on its master. */
+  public void beginMigration(int slot, RedisProcess target) {
+    RedisProcess source = masterOfSlot(slot);
+    target.call("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", nodeId(source));
+    source.call("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", nodeId(target));
+  }
+
+  /** Moves one key of a slot being migrated (MIGRATE, keeping its TTL). */
+  public void migrateKey(RedisProcess source, RedisProcess target, String key) {
+    source.call("MIGRATE", target.host(), Integer.toString(target.port()), key, "0", "5000", "REPLACE");
+  }
+
+  /** The last step: the slot is {@code target}'s, on every master (target first, as redis-cli does). */
+  public void finishMigration(int slot, RedisProcess source, RedisProcess target) {
+    String targetId = nodeId(target);
     for (RedisProcess node : List.of(target, source)) {
       node.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId);
     }
