@@ -266,8 +266,16 @@ public final class ClusterMaster implements RedisMaster {
     return refreshing;
   }
 
+  /**
+   * Asks {@code candidates} in turn. When none answers and one refused our credentials or failed the
+   * TLS handshake, that failure is the result as it is: a misconfiguration start-up fails on
+   * (LockVerticle), not a cluster that is merely away.
+   */
   private Future<Void> ask(List<String> candidates, int index, Throwable lastFailure) {
     if (index >= candidates.size()) {
+      if (lastFailure != null && (RedisErrors.isAuthentication(lastFailure) || RedisErrors.isTls(lastFailure))) {
+        return Future.failedFuture(lastFailure);
+      }
       return Future.failedFuture(new IllegalStateException("no node of " + candidates + " gave the cluster's slots"
         + (lastFailure == null ? "" : ": " + lastFailure.getMessage()), lastFailure));
     }
@@ -283,7 +291,8 @@ public final class ClusterMaster implements RedisMaster {
       })
       .recover(error -> {
         LOG.log(System.Logger.Level.DEBUG, "cluster node " + address + " did not give the slots: " + error.getMessage());
-        return ask(candidates, index + 1, error);
+        boolean misconfigured = lastFailure != null && (RedisErrors.isAuthentication(lastFailure) || RedisErrors.isTls(lastFailure));
+        return ask(candidates, index + 1, misconfigured ? lastFailure : error);
       });
   }
 

@@ -25,12 +25,19 @@ public final class RedisCluster extends Fixture {
   private static RedisCluster shared;
 
   private final List<RedisProcess> nodes = new ArrayList<>();
+  private String password;
 
   private RedisCluster() {
   }
 
   public static RedisCluster fixture() {
     return new RedisCluster();
+  }
+
+  /** Every node requires {@code password} ({@code requirepass}, and {@code masterauth} for its replication). */
+  public RedisCluster withPassword(String password) {
+    this.password = password;
+    return this;
   }
 
   /** The JVM-wide shared cluster: tests isolate by key prefix; never flush, kill or reshard it. */
@@ -45,13 +52,21 @@ public final class RedisCluster extends Fixture {
   @Override
   protected void open() {
     try {
-      for (int i = 0; i < 6; i++) {
-        nodes.add(RedisProcess.launch(List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
-          "cluster-node-timeout " + NODE_TIMEOUT_MS,
-          // a replica whose master died promotes itself however long its link was down
-          "cluster-replica-validity-factor 0")));
+      List<String> config = new ArrayList<>(List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
+        "cluster-node-timeout " + NODE_TIMEOUT_MS,
+        // a replica whose master died promotes itself however long its link was down
+        "cluster-replica-validity-factor 0"));
+      if (password != null) {
+        config.addAll(List.of("requirepass " + ServerProcess.quote(password), "masterauth " + ServerProcess.quote(password)));
       }
-      List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+      for (int i = 0; i < 6; i++) {
+        nodes.add(RedisProcess.launch(config));
+      }
+      List<String> create = new ArrayList<>(List.of("redis-cli", "--no-auth-warning"));
+      if (password != null) {
+        create.addAll(List.of("-a", password));
+      }
+      create.addAll(List.of("--cluster", "create"));
       nodes.forEach(node -> create.add(node.address()));
       create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
       run(create);
