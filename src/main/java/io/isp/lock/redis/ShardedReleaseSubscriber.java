@@ -34,8 +34,11 @@ import java.util.function.Supplier;
  * one Redis; the holders' TTL timers cover the rest. Channels no longer waited on are unsubscribed
  * after 5 idle seconds. All callbacks run on the owning verticle's event loop.
  *
- * <p>Why not the client's cluster connection: it sends SSUBSCRIBE to some master, not the slot's,
- * and does not resubscribe after a move.
+ * <p>Why not the client's cluster connection (vertx-redis-client 5.0.7, RedisClusterConnection): it
+ * does route SSUBSCRIBE by the channel's slot, but a message handler set on it reaches only the
+ * per-master connections open at that moment (one opened later for a new slot's master never calls
+ * it), a connection lost to a dead master is never replaced, and nothing resubscribes after a
+ * failover or a slot move. Here each master's connection is ours, and so is following the slots.
  */
 public final class ShardedReleaseSubscriber implements ReleaseNotices {
 
