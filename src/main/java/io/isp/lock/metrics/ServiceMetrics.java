@@ -1,6 +1,7 @@
 package io.isp.lock.metrics;
 
 import io.isp.lock.config.ManagementConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /**
  * The metrics of one service instance ({@code metrics.enabled}): a Prometheus registry of its own
@@ -67,6 +69,16 @@ public final class ServiceMetrics {
     return lock;
   }
 
+  /** {@code isp_lock_sessions}: the WebSocket lock sessions open on this node, as {@code open} counts them. */
+  public void sessions(IntSupplier open) {
+    if (registry != null) {
+      Gauge.builder("isp.lock.sessions", open, IntSupplier::getAsInt)
+        .description("WebSocket lock sessions open on this node")
+        .strongReference(true)
+        .register(registry);
+    }
+  }
+
   /** {@code options} with Vert.x's metrics switched on, when they are; a copy either way. */
   public VertxOptions vertxOptions(VertxOptions options) {
     VertxOptions copy = new VertxOptions(options);
@@ -85,6 +97,10 @@ public final class ServiceMetrics {
 
   /** The metrics SPI to build Vert.x with; empty when metrics are off (no SPI installed at all). */
   public Optional<VertxMetricsFactory> vertxMetricsFactory() {
-    return registry == null ? Optional.empty() : Optional.of(new MicrometerMetricsFactory(registry));
+    if (registry == null) {
+      return Optional.empty();
+    }
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+    return Optional.of(options -> new CachingVertxMetrics(micrometer.metrics(options), registry));
   }
 }
