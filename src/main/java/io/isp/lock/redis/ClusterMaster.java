@@ -56,6 +56,7 @@ public final class ClusterMaster implements RedisMaster {
   private List<String> masters = List.of();
   private long changes;
   private Future<Void> refreshing;
+  private boolean refreshScheduled;
   private long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
 
   ClusterMaster(Vertx vertx, RedisConfig config, LockMetrics metrics) {
@@ -108,8 +109,13 @@ public final class ClusterMaster implements RedisMaster {
   void refreshSoon() {
     if (System.nanoTime() - lastRefreshNanos >= MIN_REFRESH_GAP_NANOS) {
       refresh();
-    } else if (refreshing == null) {
-      vertx.setTimer(100, id -> refresh());
+    } else if (refreshing == null && !refreshScheduled) {
+      // one pending reload however many calls fail meanwhile
+      refreshScheduled = true;
+      vertx.setTimer(100, id -> {
+        refreshScheduled = false;
+        refresh();
+      });
     }
   }
 
