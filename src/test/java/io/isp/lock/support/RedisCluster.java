@@ -26,12 +26,23 @@ public final class RedisCluster extends Fixture {
 
   private final List<RedisProcess> nodes = new ArrayList<>();
   private String password;
+  private java.util.function.Supplier<RedisTlsSetup> tls = () -> null;
 
   private RedisCluster() {
   }
 
   public static RedisCluster fixture() {
     return new RedisCluster();
+  }
+
+  /**
+   * Every node speaks TLS only, as {@code setup} says (one certificate for all: they all listen on
+   * 127.0.0.1), for clients, replication and the cluster bus. Asked for when the cluster starts, so
+   * that a certificate fixture declared before it has made the files by then.
+   */
+  public RedisCluster withTls(java.util.function.Supplier<RedisTlsSetup> setup) {
+    this.tls = setup;
+    return this;
   }
 
   /** Every node requires {@code password} ({@code requirepass}, and {@code masterauth} for its replication). */
@@ -59,10 +70,17 @@ public final class RedisCluster extends Fixture {
       if (password != null) {
         config.addAll(List.of("requirepass " + ServerProcess.quote(password), "masterauth " + ServerProcess.quote(password)));
       }
+      RedisTlsSetup tlsSetup = tls.get();
+      if (tlsSetup != null) {
+        config.add("tls-cluster yes");
+      }
       for (int i = 0; i < 6; i++) {
-        nodes.add(RedisProcess.launch(config));
+        nodes.add(RedisProcess.launch(config, tlsSetup));
       }
       List<String> create = new ArrayList<>(List.of("redis-cli", "--no-auth-warning"));
+      if (tlsSetup != null) {
+        create.addAll(tlsSetup.cliArgs());
+      }
       if (password != null) {
         create.addAll(List.of("-a", password));
       }

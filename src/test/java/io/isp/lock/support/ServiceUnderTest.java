@@ -118,6 +118,11 @@ public final class ServiceUnderTest extends Fixture {
     return new ServiceUnderTest(() -> onCluster(cluster, overrides));
   }
 
+  /** As above, with overrides made when this starts (e.g. paths of certificates a fixture above makes). */
+  public static ServiceUnderTest on(RedisCluster cluster, Supplier<JsonObject> overrides) {
+    return new ServiceUnderTest(() -> onCluster(cluster, overrides.get()));
+  }
+
   private static JsonObject onCluster(RedisCluster cluster, JsonObject overrides) {
     JsonObject json = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
