@@ -100,7 +100,7 @@ public final class ConfigReader {
     }
     int db = get(REDIS_DB);
     String prefix = get(REDIS_PREFIX);
-    if (!clusterNodes.isEmpty() && !embedded) {
+    if (lockRole && !clusterNodes.isEmpty() && !embedded) {
       clusterChecks(db, prefix);
     }
     Optional<String> masterName = get(REDIS_SENTINEL_MASTER_NAME);
