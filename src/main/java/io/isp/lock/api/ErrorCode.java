@@ -10,6 +10,8 @@ public enum ErrorCode implements ProblemCode {
   LOCK_HELD(409, "lock_held", "Lock is held"),
   NOT_HELD(409, "not_held", "Lock is not held"),
   NOT_OWNER(409, "not_owner", "Lock is held by another owner"),
+  /** A semaphore acquire whose {@code permits} differs from the size its current holders gave. */
+  PERMITS_MISMATCH(409, "permits_mismatch", "Semaphore size differs"),
   /** The caller went away while waiting (an HTTP client disconnected). Nobody is left to see it. */
   CANCELLED(499, "cancelled", "Client closed the request"),
   INTERNAL(500, "internal_error", "Internal error"),

@@ -18,7 +18,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
   /** Every record that may travel typed. */
   private static final List<Class<?>> TYPES = List.of(LockCommand.class, UnlockCommand.class, ExtendCommand.class,
     StatusQuery.class, ForceUnlockCommand.class, ListQuery.class,
-    LockGrant.class, Released.class, LockStatus.class, ForceReleased.class, LockPage.class);
+    LockGrant.class, Released.class, LockStatus.class, ForceReleased.class, LockPage.class,
+    SemaphoreCommand.class, PermitGrant.class, SemaphoreStatus.class);
 
   private final String name;
 

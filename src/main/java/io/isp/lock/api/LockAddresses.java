@@ -1,8 +1,8 @@
 package io.isp.lock.api;
 
 /**
- * Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS, FORCE_UNLOCK and LIST are
- * public API: they take and return the HTTP bodies.
+ * Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS, FORCE_UNLOCK, LIST and the
+ * SEMAPHORE_* addresses are public API: they take and return the HTTP bodies.
  */
 public final class LockAddresses {
 
@@ -14,6 +14,14 @@ public final class LockAddresses {
   public static final String FORCE_UNLOCK = "isp-lock-service.force-unlock";
   /** {@code {"prefix", "limit", "cursor"}}: a page of held locks. */
   public static final String LIST = "isp-lock-service.list";
+  /** {@code {"key", "permits", "ttl", "waitTimeout"}}: takes one permit of a semaphore. */
+  public static final String SEMAPHORE_ACQUIRE = "isp-lock-service.semaphore.acquire";
+  /** {@code {"key", "lockKey"}}: gives a permit back. */
+  public static final String SEMAPHORE_RELEASE = "isp-lock-service.semaphore.release";
+  /** {@code {"key", "lockKey", "ttl"}}: a new TTL for a permit. */
+  public static final String SEMAPHORE_EXTEND = "isp-lock-service.semaphore.extend";
+  /** {@code {"key"}}: the semaphore's size, holders and waiters. */
+  public static final String SEMAPHORE_STATUS = "isp-lock-service.semaphore.status";
   /**
    * Internal, published: {@code {"requestId"}} ends the wait of the lock request sent with that
    * {@link #REQUEST_ID_HEADER}, on whichever node holds it.

@@ -84,6 +84,12 @@ public final class LockBus {
     if (body instanceof LockPage page) {
       return page.toJson();
     }
+    if (body instanceof PermitGrant permit) {
+      return permit.toJson();
+    }
+    if (body instanceof SemaphoreStatus semaphore) {
+      return semaphore.toJson();
+    }
     return (JsonObject) body;
   }
 }

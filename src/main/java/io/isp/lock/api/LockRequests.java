@@ -29,6 +29,23 @@ public final class LockRequests {
     return new LockCommand(key, ttlMs, waitMs);
   }
 
+  /** A semaphore acquire: the lock's fields and {@code permits}, required, 1..{@value SemaphoreCommand#MAX_PERMITS}. */
+  public SemaphoreCommand semaphoreAcquire(JsonObject body) {
+    String key = key(body);
+    Object permits = body.getValue("permits");
+    if (permits == null) {
+      throw LockException.invalidField("permits", "is required (the semaphore's size)");
+    }
+    if (!(permits instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      throw LockException.invalidField("permits", "must be a whole number");
+    }
+    if (number.doubleValue() < 1 || number.doubleValue() > SemaphoreCommand.MAX_PERMITS) {
+      throw LockException.invalidField("permits", "must be 1.." + SemaphoreCommand.MAX_PERMITS);
+    }
+    LockCommand lock = lock(body);
+    return new SemaphoreCommand(key, number.intValue(), lock.ttlMs(), lock.waitMs());
+  }
+
   public UnlockCommand unlock(JsonObject body) {
     return new UnlockCommand(key(body), requiredString(body, "lockKey"));
   }

@@ -7,12 +7,22 @@ import java.util.ArrayDeque;
 /**
  * The local waiters for one key, in arrival order. Only the head talks to the store, and at most
  * one call for the key is in flight ({@link #busy()}), so one release wakes one waiter, not all.
+ * Serves lock waiters ({@link Waiter}) and semaphore waiters ({@link PermitWaiter}) alike.
  */
-final class KeyQueue {
+final class KeyQueue<W extends KeyQueue.Queued> {
+
+  /** What a queue needs of a waiter: whether it is answered, and a way to answer it with a failure. */
+  interface Queued {
+
+    boolean settled();
+
+    void fail(Throwable cause);
+  }
+
 
   private final String key;
   private final Timers timers;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ArrayDeque<W> waiters = new ArrayDeque<>();
   /** An acquire attempt or hand-over for the head is in flight. */
   private boolean busy;
   /** A release notice came while busy: that call may have lost a race with it, so retry at once. */
@@ -29,11 +39,11 @@ final class KeyQueue {
     return key;
   }
 
-  void add(Waiter waiter) {
+  void add(W waiter) {
     waiters.addLast(waiter);
   }
 
-  void remove(Waiter waiter) {
+  void remove(W waiter) {
     waiters.remove(waiter);
   }
 
@@ -43,8 +53,8 @@ final class KeyQueue {
   }
 
   /** The first waiter still waiting, dropping any that gave up; null when none waits. */
-  Waiter head() {
-    Waiter head = waiters.peekFirst();
+  W head() {
+    W head = waiters.peekFirst();
     while (head != null && head.settled()) {
       waiters.pollFirst();
       head = waiters.peekFirst();
@@ -99,7 +109,7 @@ final class KeyQueue {
   /** Answers every waiter with {@code why} and forgets them. */
   void failAll(LockException why) {
     cancelRecheck();
-    for (Waiter waiter : waiters) {
+    for (W waiter : waiters) {
       waiter.fail(why);
     }
     waiters.clear();

@@ -11,7 +11,10 @@ import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockGrant;
 import io.isp.lock.api.LockRequests;
 import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.PermitGrant;
 import io.isp.lock.api.Released;
+import io.isp.lock.api.SemaphoreCommand;
+import io.isp.lock.api.SemaphoreStatus;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
@@ -31,6 +34,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Owns the Redis client and serves the lock addresses (see {@link LockEndpoints}) with
@@ -51,6 +55,8 @@ public final class LockVerticle extends VerticleBase {
   private ReleaseNotices subscriber;
   private LockEndpoints endpoints;
   private WaiterCounts waiterCounts;
+  private SemaphoreQueues semaphores;
+  private WaiterCounts permitWaiterCounts;
 
   public LockVerticle(ServiceConfig config) {
     this(config, LockMetrics.NONE);
@@ -82,11 +88,16 @@ public final class LockVerticle extends VerticleBase {
       waiterCounts.wake();
       subscriber.waitersChanged();
     }, metrics);
+    permitWaiterCounts = new WaiterCounts(store::publishPermitWaiters, timers, () -> semaphores.waitingByKey());
+    semaphores = new SemaphoreQueues(store, timers, () -> {
+      permitWaiterCounts.wake();
+      subscriber.waitersChanged();
+    });
     LockAdmin admin = new LockAdmin(store);
     subscriber = master instanceof ClusterMaster cluster
-      ? new ShardedReleaseSubscriber(vertx, cluster, store::shardedChannel, this::waitedSlots, queues::released,
-        slot -> queues.recheck(key -> store.slotOf(key) == slot))
-      : new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
+      ? new ShardedReleaseSubscriber(vertx, cluster, store::shardedChannel, this::waitedSlots, this::released,
+        slot -> recheck(key -> store.slotOf(key) == slot))
+      : new ReleaseSubscriber(vertx, master, store.channel(), this::released, () -> recheck(key -> true));
     EventBus bus = vertx.eventBus();
     endpoints = new LockEndpoints(bus, metrics);
     return checkRedis().compose(ready -> {
@@ -100,6 +111,15 @@ public final class LockVerticle extends VerticleBase {
           (command, caller) -> queues.extend(command), LockGrant::toJson),
         endpoints.serve(LockAddresses.STATUS, "status", StatusQuery.class, requests::status,
           (query, caller) -> queues.status(query), LockStatus::toJson),
+        endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, "semaphore_acquire", SemaphoreCommand.class,
+          requests::semaphoreAcquire, (command, caller) -> semaphores.acquire(command, caller.requestId()),
+          PermitGrant::toJson),
+        endpoints.serve(LockAddresses.SEMAPHORE_RELEASE, "semaphore_release", UnlockCommand.class, requests::unlock,
+          (command, caller) -> semaphores.release(command), Released::toJson),
+        endpoints.serve(LockAddresses.SEMAPHORE_EXTEND, "semaphore_extend", ExtendCommand.class, requests::extend,
+          (command, caller) -> semaphores.extend(command), LockGrant::toJson),
+        endpoints.serve(LockAddresses.SEMAPHORE_STATUS, "semaphore_status", StatusQuery.class, requests::status,
+          (query, caller) -> semaphores.status(query), SemaphoreStatus::toJson),
         endpoints.serve(LockAddresses.FORCE_UNLOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
           (command, caller) -> admin.forceUnlock(command, caller.actor()), ForceReleased::toJson),
         endpoints.serve(LockAddresses.LIST, "list", ListQuery.class, requests::list,
@@ -116,7 +136,9 @@ public final class LockVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     queues.stop();
+    semaphores.stop();
     waiterCounts.stop();
+    permitWaiterCounts.stop();
     return endpoints.drained(config.redis().commandTimeout().toMillis())
       .compose(v -> subscriber.close())
       .eventually(master::close);
@@ -163,13 +185,27 @@ public final class LockVerticle extends VerticleBase {
   private Set<Integer> waitedSlots() {
     Set<Integer> slots = new HashSet<>();
     queues.waitingByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
+    semaphores.waitingByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
     return slots;
   }
 
   private void cancel(JsonObject body) {
     if (body != null && body.getValue("requestId") instanceof String requestId) {
       queues.cancel(requestId);
+      semaphores.cancel(requestId);
     }
+  }
+
+  /** A release notice carries the user's key: a lock's or a semaphore's of that name (they share the channel). */
+  private void released(String key) {
+    queues.released(key);
+    semaphores.released(key);
+  }
+
+  /** Notices for the keys {@code keys} accepts may have been missed: their waiters look again. */
+  private void recheck(Predicate<String> keys) {
+    queues.recheck(keys);
+    semaphores.recheck(keys);
   }
 
   private Future<JsonObject> ready() {
@@ -177,6 +213,6 @@ public final class LockVerticle extends VerticleBase {
       .map(v -> new JsonObject()
         .put("redis", master.describe())
         .put("releaseNotices", subscriber.isSubscribed())
-        .put("waiters", queues.waiting()));
+        .put("waiters", queues.waiting() + semaphores.waiting()));
   }
 }

@@ -2,6 +2,7 @@ package io.isp.lock.engine;
 
 import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockCommand;
+import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.LockException;
 
 /** The lock operations' refusals, worded in one place. */
@@ -21,6 +22,25 @@ final class Outcomes {
 
   static LockException notOwner(String key) {
     return new LockException(ErrorCode.NOT_OWNER, "'" + key + "' is held by another lockKey");
+  }
+
+  /** All permits held: the lock's {@code lock_held}, so that clients handle both alike. */
+  static LockException permitsHeld(SemaphoreCommand command) {
+    return new LockException(ErrorCode.LOCK_HELD, "all " + command.permits() + " permits of '" + command.key()
+      + "' are held" + (command.waitMs() > 0 ? " after waiting " + command.waitMs() / 1000.0 + " s" : ""));
+  }
+
+  static LockException permitsMismatch(SemaphoreCommand command, int heldPermits) {
+    return new LockException(ErrorCode.PERMITS_MISMATCH, "'" + command.key() + "' is a semaphore of " + heldPermits
+      + " permits, not " + command.permits() + ": every caller must give the same permits");
+  }
+
+  static LockException noPermitHeld(String key) {
+    return new LockException(ErrorCode.NOT_HELD, "no permit of '" + key + "' is held (expired or released)");
+  }
+
+  static LockException notPermitOwner(String key) {
+    return new LockException(ErrorCode.NOT_OWNER, "no permit of '" + key + "' is held by this lockKey");
   }
 
   static LockException cancelled() {

@@ -13,6 +13,13 @@ import io.isp.lock.redis.HashSlots;
  *   <li>{@code P:fence-waiters:K} the calls waiting for K, per instance;</li>
  *   <li>channel {@code P:released}: a notice carrying K whenever a lock is freed (PUBLISH).</li>
  * </ul>
+ * A semaphore named K (apart from the lock K: the two never meet) is
+ * <ul>
+ *   <li>{@code P:fence-semaphore:K} a sorted set of its holders' lockKeys, each scored by its expiry (ms);</li>
+ *   <li>{@code P:fence-semaphore-tokens:K} a hash of its size (field {@code :permits}) and each holder's fencing token;</li>
+ *   <li>{@code P:fence-semaphore-waiters:K} the calls waiting for a permit, per instance;</li>
+ *   <li>and shares the fencing counter and the release channel with the lock K.</li>
+ * </ul>
  *
  * <p>Redis Cluster: every key a script touches must be in the slot of {@code P::K}, so the internal
  * keys carry a hash tag T = {@link HashSlots#tag} of that slot:
@@ -22,7 +29,9 @@ import io.isp.lock.redis.HashSlots;
  *   <li>{@code P:fence:{T}} the last fencing token issued in that slot: one counter per slot, at most 16,384;</li>
  *   <li>{@code P:fence-waiters:{T}:K} the calls waiting for K;</li>
  *   <li>sharded channel {@code P:released:{T}}: notices for the keys of that slot (SPUBLISH), so a
- *       notice costs one shard, not the whole cluster.</li>
+ *       notice costs one shard, not the whole cluster;</li>
+ *   <li>the semaphore K: {@code P:fence-semaphore:{T}:K}, {@code P:fence-semaphore-tokens:{T}:K},
+ *       {@code P:fence-semaphore-waiters:{T}:K}, in the slot of {@code P::K} too.</li>
  * </ul>
  * Internal keys start with {@code P:f}, user keys with {@code P::}, so they never collide.
  */
@@ -47,6 +56,24 @@ abstract sealed class RedisKeys {
   abstract String fencingCounter(String key);
 
   abstract String waiters(String key);
+
+  /** The semaphore {@code key}'s holders (a sorted set). */
+  final String semaphore(String key) {
+    return internal("fence-semaphore", key);
+  }
+
+  /** The semaphore {@code key}'s size and holders' fencing tokens (a hash). */
+  final String semaphoreTokens(String key) {
+    return internal("fence-semaphore-tokens", key);
+  }
+
+  /** The calls waiting for a permit of the semaphore {@code key}, per instance. */
+  final String semaphoreWaiters(String key) {
+    return internal("fence-semaphore-waiters", key);
+  }
+
+  /** {@code P:<name>:K}, or with a cluster {@code P:<name>:{T}:K}. */
+  abstract String internal(String name, String key);
 
   /** The channel notices about {@code key} go to. */
   abstract String channel(String key);
@@ -82,6 +109,11 @@ abstract sealed class RedisKeys {
     @Override
     String channel(String key) {
       return prefix + ":released";
+    }
+
+    @Override
+    String internal(String name, String key) {
+      return prefix + ":" + name + ":" + key;
     }
 
     @Override
@@ -124,6 +156,11 @@ abstract sealed class RedisKeys {
     @Override
     String channel(String key) {
       return channelOfSlot(HashSlots.slot(lock(key)));
+    }
+
+    @Override
+    String internal(String name, String key) {
+      return prefix + ":" + name + ":" + tag(key) + ":" + key;
     }
 
     /** The sharded channel of {@code slot}'s notices. */

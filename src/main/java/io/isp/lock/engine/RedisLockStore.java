@@ -5,6 +5,7 @@ import io.isp.lock.api.LockException;
 import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.SemaphoreStatus;
 import io.isp.lock.config.RedisConfig;
 import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.redis.HashSlots;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s. Where each
  * lock's keys live, with one Redis or a cluster: {@link RedisKeys}.
  */
-final class RedisLockStore implements LockStore {
+final class RedisLockStore implements LockStore, SemaphoreStore {
 
   private final RedisMaster master;
   private final LockMetrics metrics;
@@ -190,13 +191,54 @@ final class RedisLockStore implements LockStore {
    */
   @Override
   public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
-    String hash = keys.waiters(key);
+    return publishWaitersIn(keys.waiters(key), instanceId, count, validityMs);
+  }
+
+  private Future<Void> publishWaitersIn(String hash, String instanceId, int count, long validityMs) {
     Future<?> write = count == 0
       ? master.send(Request.cmd(Command.HDEL).arg(hash).arg(instanceId))
       : Future.all(
         master.send(Request.cmd(Command.HSET).arg(hash).arg(instanceId).arg(count + " " + (System.currentTimeMillis() + validityMs))),
         master.send(Request.cmd(Command.PEXPIRE).arg(hash).arg(validityMs)));
     return bounded(write).<Void>mapEmpty().recover(this::failure);
+  }
+
+  @Override
+  public Future<PermitAttempt> tryAcquirePermit(String key, String lockKey, int permits, long ttlMs) {
+    return bounded(scripts.run(LuaScript.SEMAPHORE_ACQUIRE, keys.semaphore(key), keys.semaphoreTokens(key),
+        keys.fencingCounter(key), lockKey, Long.toString(ttlMs), Integer.toString(permits)))
+      .map(reply -> switch (reply.get(0).toInteger()) {
+        case 1 -> new PermitAttempt(PermitAttempt.Kind.TAKEN, reply.get(1).toLong(), reply.get(2).toInteger(), 0, permits);
+        case 0 -> new PermitAttempt(PermitAttempt.Kind.FULL, 0, reply.get(2).toInteger(), reply.get(1).toLong(), permits);
+        default -> new PermitAttempt(PermitAttempt.Kind.MISMATCH, 0, 0, 0, reply.get(1).toInteger());
+      })
+      .recover(this::failure);
+  }
+
+  @Override
+  public Future<OwnerReply> releasePermit(String key, String lockKey) {
+    return ownerCall(scripts.run(LuaScript.SEMAPHORE_RELEASE, keys.semaphore(key), keys.semaphoreTokens(key),
+      lockKey, keys.channel(key), key), Outcome.RELEASED);
+  }
+
+  @Override
+  public Future<OwnerReply> extendPermit(String key, String lockKey, long ttlMs) {
+    return ownerCall(scripts.run(LuaScript.SEMAPHORE_EXTEND, keys.semaphore(key), keys.semaphoreTokens(key),
+      lockKey, Long.toString(ttlMs), keys.channel(key), key), Outcome.EXTENDED);
+  }
+
+  @Override
+  public Future<SemaphoreStatus> semaphoreStatus(String key) {
+    return bounded(scripts.run(LuaScript.SEMAPHORE_STATUS, keys.semaphore(key), keys.semaphoreTokens(key),
+        keys.semaphoreWaiters(key)))
+      .map(reply -> new SemaphoreStatus(key, reply.get(0) == null ? null : reply.get(0).toInteger(),
+        reply.get(1).toInteger(), reply.get(2).toInteger()))
+      .recover(this::failure);
+  }
+
+  @Override
+  public Future<Void> publishPermitWaiters(String key, String instanceId, int count, long validityMs) {
+    return publishWaitersIn(keys.semaphoreWaiters(key), instanceId, count, validityMs);
   }
 
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do (a cluster: every master, state ok). */

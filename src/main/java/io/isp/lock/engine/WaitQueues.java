@@ -37,7 +37,7 @@ final class WaitQueues {
   private final Runnable waitingChanged;
   private final LockMetrics metrics;
   private final HoldTimes holds;
-  private final Map<String, KeyQueue> queues = new HashMap<>();
+  private final Map<String, KeyQueue<Waiter>> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
   private long probeTimer = -1;
@@ -96,7 +96,7 @@ final class WaitQueues {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
     }
-    KeyQueue queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue(key, timers));
+    KeyQueue<Waiter> queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue<>(key, timers));
     queue.add(waiter);
     if (queue.size() > 1 || queue.busy()) {
       // the head already has its wake-up pending (a recheck timer, a release notice or a hand-over),
@@ -113,7 +113,7 @@ final class WaitQueues {
 
   /** Releases the lock, handing it to this instance's next waiter in the same store call when there is one. */
   Future<Released> unlock(UnlockCommand command) {
-    KeyQueue queue = queues.get(command.key());
+    KeyQueue<Waiter> queue = queues.get(command.key());
     Waiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
     if (next == null) {
       return watched(store.release(command.key(), command.lockKey()))
@@ -148,7 +148,7 @@ final class WaitQueues {
         return Future.failedFuture(refusal(command.key(), reply));
       }
       holds.extended(command.lockKey(), command.ttlMs());
-      KeyQueue queue = queues.get(command.key());
+      KeyQueue<Waiter> queue = queues.get(command.key());
       if (queue != null && !queue.busy()) {
         // our waiters planned to look again at the old expiry
         queue.recheckIn(command.ttlMs(), () -> pump(queue));
@@ -171,7 +171,7 @@ final class WaitQueues {
 
   /** A release notice for {@code key}, from this or any other instance. */
   void released(String key) {
-    KeyQueue queue = queues.get(key);
+    KeyQueue<Waiter> queue = queues.get(key);
     if (queue != null && queue.noticeRelease()) {
       pump(queue);
     }
@@ -216,7 +216,7 @@ final class WaitQueues {
     return queues.size();
   }
 
-  private void pump(KeyQueue queue) {
+  private void pump(KeyQueue<Waiter> queue) {
     if (queue.busy()) {
       return;
     }
@@ -252,7 +252,7 @@ final class WaitQueues {
   }
 
   /** {@code waiter} now holds the lock in the store. */
-  private void granted(KeyQueue queue, Waiter waiter, long fencingToken) {
+  private void granted(KeyQueue<Waiter> queue, Waiter waiter, long fencingToken) {
     if (!waiter.grant(fencingToken)) {
       // it gave up while the lock was being taken for it: give the lock straight back
       reclaimer.reclaim(queue.key(), waiter.lockKey(), waiter.ttlMs()).onComplete(ignored -> pump(queue));
@@ -267,7 +267,7 @@ final class WaitQueues {
    * Answers a waiter that stops waiting. If a call for it is in flight, that call's completion sees
    * it settled and gives back any lock it took.
    */
-  private void giveUp(KeyQueue queue, Waiter waiter, LockException why) {
+  private void giveUp(KeyQueue<Waiter> queue, Waiter waiter, LockException why) {
     waiter.fail(why);
     if (queue != null) {
       queue.remove(waiter);
@@ -277,7 +277,7 @@ final class WaitQueues {
     }
   }
 
-  private void drop(KeyQueue queue) {
+  private void drop(KeyQueue<Waiter> queue) {
     queue.cancelRecheck();
     queues.remove(queue.key(), queue);
   }

@@ -10,7 +10,7 @@ import io.vertx.core.Promise;
  * comes, and its answer. Answered exactly once (granted, given up, failed); its deadline timer goes
  * with the answer.
  */
-final class Waiter {
+final class Waiter implements KeyQueue.Queued {
 
   private final LockCommand command;
   private final String lockKey;
@@ -47,7 +47,8 @@ final class Waiter {
   }
 
   /** True once answered: a lock taken for it from now on must be given back. */
-  boolean settled() {
+  @Override
+  public boolean settled() {
     return answer.future().isComplete();
   }
 
@@ -65,7 +66,8 @@ final class Waiter {
     return answer.tryComplete(new LockGrant(command.key(), lockKey, command.ttlMs(), fencingToken));
   }
 
-  void fail(Throwable cause) {
+  @Override
+  public void fail(Throwable cause) {
     timers.cancel(deadlineTimer);
     answer.tryFail(cause);
   }

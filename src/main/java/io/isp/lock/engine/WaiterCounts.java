@@ -1,5 +1,7 @@
 package io.isp.lock.engine;
 
+import io.vertx.core.Future;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,12 @@ final class WaiterCounts {
   static final long VALIDITY_MS = 15_000;
   static final long REFRESH_MS = 5_000;
 
-  private final LockStore store;
+  /** Writes one count: {@link LockStore#publishWaiters} or its semaphore twin. */
+  interface Publisher {
+    Future<Void> publish(String key, String instanceId, int count, long validityMs);
+  }
+
+  private final Publisher store;
   private final Timers timers;
   private final Supplier<Map<String, Integer>> waiting;
   private final String instanceId = UUID.randomUUID().toString();
@@ -34,6 +41,10 @@ final class WaiterCounts {
 
   /** {@code waiting}: the calls waiting here now, per key (keys with none left out). */
   WaiterCounts(LockStore store, Timers timers, Supplier<Map<String, Integer>> waiting) {
+    this(store::publishWaiters, timers, waiting);
+  }
+
+  WaiterCounts(Publisher store, Timers timers, Supplier<Map<String, Integer>> waiting) {
     this.store = store;
     this.timers = timers;
     this.waiting = waiting;
@@ -83,6 +94,6 @@ final class WaiterCounts {
     } else {
       published.put(key, count);
     }
-    store.publishWaiters(key, instanceId, count, VALIDITY_MS).onFailure(error -> republish = true);
+    store.publish(key, instanceId, count, VALIDITY_MS).onFailure(error -> republish = true);
   }
 }

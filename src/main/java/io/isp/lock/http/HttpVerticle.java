@@ -166,6 +166,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post(API + "/extend").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::extend);
     MethodRouting.getAndHead(router, API + LockApi.LIST_PATH).handler(api::list);
     MethodRouting.getAndHead(router, API + LockApi.STATUS_PATH + "*").handler(api::status);
+    router.post(API + "/semaphore/acquire").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::semaphoreAcquire);
+    router.post(API + "/semaphore/release").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::semaphoreRelease);
+    router.post(API + "/semaphore/extend").handler(LockApi.REQUIRE_JSON).handler(body).handler(api::semaphoreExtend);
+    MethodRouting.getAndHead(router, API + LockApi.SEMAPHORE_PATH + "*").handler(api::semaphoreStatus);
     MethodRouting.deleteUnder(router, API + LockApi.STATUS_PATH + "*")
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);

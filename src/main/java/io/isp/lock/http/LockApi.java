@@ -9,6 +9,7 @@ import io.isp.lock.api.LockBus;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
@@ -30,6 +31,7 @@ final class LockApi {
 
   static final String STATUS_PATH = "/locks/";
   static final String LIST_PATH = "/locks";
+  static final String SEMAPHORE_PATH = "/semaphores/";
 
   private final LockRequests requests;
   private final LockBus bus;
@@ -79,6 +81,60 @@ final class LockApi {
     if (command != null) {
       String requestId = nextRequestId();
       bus.request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    }
+  }
+
+  /**
+   * {@code POST .../semaphore/acquire}: one permit, waiting like {@link #lock} (cancelled when the
+   * client disconnects; a permit granted to a client that is gone is given back).
+   */
+  void semaphoreAcquire(RoutingContext ctx) {
+    SemaphoreCommand command = validated(ctx, () -> requests.semaphoreAcquire(JsonBodies.parse(ctx.body().buffer())));
+    if (command == null) {
+      return;
+    }
+    String requestId = nextRequestId();
+    if (command.waitMs() > 0) {
+      ctx.response().closeHandler(closed -> bus.cancel(requestId));
+    }
+    bus.request(LockAddresses.SEMAPHORE_ACQUIRE, command, SemaphoreCommand::toJson, command.waitMs(), requestId)
+      .onComplete(outcome -> {
+        if (outcome.succeeded() && ctx.response().closed()) {
+          UnlockCommand giveBack = new UnlockCommand(command.key(), outcome.result().getString("lockKey"));
+          bus.request(LockAddresses.SEMAPHORE_RELEASE, giveBack, UnlockCommand::toJson, 0, requestId);
+        } else {
+          reply(ctx, outcome, requestId);
+        }
+      });
+  }
+
+  void semaphoreRelease(RoutingContext ctx) {
+    UnlockCommand command = validated(ctx, () -> requests.unlock(JsonBodies.parse(ctx.body().buffer())));
+    if (command != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.SEMAPHORE_RELEASE, command, UnlockCommand::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    }
+  }
+
+  void semaphoreExtend(RoutingContext ctx) {
+    ExtendCommand command = validated(ctx, () -> requests.extend(JsonBodies.parse(ctx.body().buffer())));
+    if (command != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.SEMAPHORE_EXTEND, command, ExtendCommand::toJson, 0, requestId)
+        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    }
+  }
+
+  /** {@code GET .../semaphores/{key}}, the key taken as {@link #status} takes it. */
+  void semaphoreStatus(RoutingContext ctx) {
+    String path = ctx.request().path();
+    StatusQuery query = validated(ctx, () -> requests.status(new JsonObject()
+      .put("key", PathKey.decode(path.substring(path.indexOf(SEMAPHORE_PATH) + SEMAPHORE_PATH.length())))));
+    if (query != null) {
+      String requestId = nextRequestId();
+      bus.request(LockAddresses.SEMAPHORE_STATUS, query, StatusQuery::toJson, 0, requestId)
         .onComplete(outcome -> reply(ctx, outcome, requestId));
     }
   }
@@ -139,9 +195,12 @@ final class LockApi {
    */
   static void malformed(RoutingContext ctx) {
     String path = ctx.request().path();
-    if (path != null && path.startsWith(HttpVerticle.API + STATUS_PATH)) {
+    String keyPath = path == null ? null
+      : path.startsWith(HttpVerticle.API + STATUS_PATH) ? STATUS_PATH
+      : path.startsWith(HttpVerticle.API + SEMAPHORE_PATH) ? SEMAPHORE_PATH : null;
+    if (keyPath != null) {
       try {
-        PathKey.decode(path.substring(HttpVerticle.API.length() + STATUS_PATH.length()));
+        PathKey.decode(path.substring(HttpVerticle.API.length() + keyPath.length()));
       } catch (LockException invalid) {
         Problems.send(ctx, invalid);
         return;

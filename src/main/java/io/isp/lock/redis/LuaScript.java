@@ -22,7 +22,11 @@ public enum LuaScript {
   EXTEND("extend.lua", 2, "owner.lua"),
   STATUS("status.lua", 3),
   FORCE_UNLOCK("force_unlock.lua", 2),
-  LIST("list.lua", 0);
+  LIST("list.lua", 0),
+  SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "semaphore.lua"),
+  SEMAPHORE_RELEASE("semaphore_release.lua", 2, "semaphore.lua"),
+  SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "semaphore.lua"),
+  SEMAPHORE_STATUS("semaphore_status.lua", 3, "semaphore.lua");
 
   private final String source;
   private final String sha;

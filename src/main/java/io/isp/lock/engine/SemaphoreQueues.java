@@ -1,0 +1,233 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.PermitGrant;
+import io.isp.lock.api.Released;
+import io.isp.lock.api.SemaphoreCommand;
+import io.isp.lock.api.SemaphoreStatus;
+import io.isp.lock.api.StatusQuery;
+import io.isp.lock.api.UnlockCommand;
+import io.vertx.core.Future;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The semaphore operations with blocking waits, on top of a {@link SemaphoreStore}: the semaphore
+ * twin of {@link WaitQueues}, on the same {@link KeyQueue}s. Waiters queue per semaphore key in
+ * arrival order and only the head asks the store, so one release (its notice) lets one waiter in. The
+ * head tries again when a release notice for the key arrives, when the earliest permit expires (the
+ * store says when: an expiry sends no notice), and right after a grant (more permits may be free).
+ * A permit taken for a waiter that gave up meanwhile is given back. Runs on one event loop.
+ */
+final class SemaphoreQueues {
+
+  private final SemaphoreStore store;
+  private final Timers timers;
+  private final LockKeyGenerator lockKeys = new LockKeyGenerator();
+  /** Told whenever a call starts waiting (waiter counts, the cluster's notice subscriptions). */
+  private final Runnable waitingChanged;
+  private final Map<String, KeyQueue<PermitWaiter>> queues = new HashMap<>();
+  /** Waiters that may be cancelled, by request id. */
+  private final Map<String, PermitWaiter> cancellable = new HashMap<>();
+  private boolean stopping;
+
+  SemaphoreQueues(SemaphoreStore store, Timers timers, Runnable waitingChanged) {
+    this.store = store;
+    this.timers = timers;
+    this.waitingChanged = waitingChanged;
+  }
+
+  /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
+  Future<PermitGrant> acquire(SemaphoreCommand command, String requestId) {
+    if (stopping) {
+      return Future.failedFuture(Outcomes.shuttingDown());
+    }
+    String lockKey = lockKeys.next();
+    if (command.waitMs() == 0) {
+      return watched(store.tryAcquirePermit(command.key(), lockKey, command.permits(), command.ttlMs()))
+        .onFailure(error -> giveBack(command.key(), lockKey))
+        .compose(attempt -> switch (attempt.kind()) {
+          case TAKEN -> Future.succeededFuture(
+            new PermitGrant(command.key(), lockKey, command.ttlMs(), attempt.fencingToken(), attempt.holders()));
+          case FULL -> Future.failedFuture(Outcomes.permitsHeld(command));
+          case MISMATCH -> Future.failedFuture(Outcomes.permitsMismatch(command, attempt.heldPermits()));
+        });
+    }
+    PermitWaiter waiter = new PermitWaiter(command, lockKey, timers);
+    if (requestId != null) {
+      cancellable.put(requestId, waiter);
+      waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
+    }
+    KeyQueue<PermitWaiter> queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue<>(key, timers));
+    queue.add(waiter);
+    if (queue.size() > 1 || queue.busy()) {
+      // the head has its wake-up pending, or a call for this key is in flight: see WaitQueues#lock
+      waiter.armDeadline(() -> giveUp(queue, waiter, Outcomes.permitsHeld(command)));
+    } else {
+      pump(queue);
+    }
+    waitingChanged.run();
+    return waiter.future();
+  }
+
+  /** Gives a permit back; the store's notice wakes the waiters, here and on every other instance. */
+  Future<Released> release(UnlockCommand command) {
+    return watched(store.releasePermit(command.key(), command.lockKey())).compose(reply ->
+      reply.outcome() == LockStore.Outcome.RELEASED
+        ? Future.succeededFuture(Released.INSTANCE)
+        : Future.failedFuture(refusal(command.key(), reply)));
+  }
+
+  Future<LockGrant> extend(ExtendCommand command) {
+    return watched(store.extendPermit(command.key(), command.lockKey(), command.ttlMs())).compose(reply ->
+      reply.outcome() == LockStore.Outcome.EXTENDED
+        ? Future.succeededFuture(new LockGrant(command.key(), command.lockKey(), command.ttlMs(), reply.fencingToken()))
+        : Future.failedFuture(refusal(command.key(), reply)));
+  }
+
+  Future<SemaphoreStatus> status(StatusQuery query) {
+    return watched(store.semaphoreStatus(query.key()));
+  }
+
+  /** Ends the wait of the request {@code requestId} if it waits here; a permit taken for it meanwhile is given back. */
+  void cancel(String requestId) {
+    PermitWaiter waiter = cancellable.remove(requestId);
+    if (waiter != null) {
+      giveUp(queues.get(waiter.command().key()), waiter, Outcomes.cancelled());
+    }
+  }
+
+  /** A release notice for {@code key} (a lock's or a semaphore's: a needless look costs one call). */
+  void released(String key) {
+    KeyQueue<PermitWaiter> queue = queues.get(key);
+    if (queue != null && queue.noticeRelease()) {
+      pump(queue);
+    }
+  }
+
+  /** Notices may have been missed: let the heads of the keys {@code keys} accepts look again. */
+  void recheck(Predicate<String> keys) {
+    List.copyOf(queues.values()).stream().filter(queue -> keys.test(queue.key())).forEach(this::pump);
+  }
+
+  /** Answers every waiter 503 and refuses new acquires; used on shutdown. */
+  void stop() {
+    stopping = true;
+    failEveryWaiter(Outcomes.shuttingDown());
+  }
+
+  /** Calls blocked here now. */
+  int waiting() {
+    return queues.values().stream().mapToInt(KeyQueue::size).sum();
+  }
+
+  /** Calls blocked here now, per key. */
+  Map<String, Integer> waitingByKey() {
+    Map<String, Integer> counts = new HashMap<>();
+    queues.forEach((key, queue) -> {
+      if (queue.size() > 0) {
+        counts.put(key, queue.size());
+      }
+    });
+    return counts;
+  }
+
+  private void pump(KeyQueue<PermitWaiter> queue) {
+    if (queue.busy()) {
+      return;
+    }
+    PermitWaiter head = queue.head();
+    if (head == null) {
+      drop(queue);
+      return;
+    }
+    SemaphoreCommand command = head.command();
+    queue.cancelRecheck();
+    queue.beginCall();
+    watched(store.tryAcquirePermit(queue.key(), head.lockKey(), command.permits(), command.ttlMs())).onComplete(outcome -> {
+      queue.endCall();
+      if (outcome.failed()) {
+        queue.remove(head);
+        head.fail(outcome.cause());
+        giveBack(queue.key(), head.lockKey());
+        pump(queue);
+        return;
+      }
+      SemaphoreStore.PermitAttempt attempt = outcome.result();
+      switch (attempt.kind()) {
+        case TAKEN -> {
+          queue.remove(head);
+          if (!head.grant(attempt.fencingToken(), attempt.holders())) {
+            // it gave up while the permit was being taken for it
+            giveBack(queue.key(), head.lockKey());
+          }
+          // another permit may be free: the next head asks at once (a full semaphore says until when)
+          pump(queue);
+        }
+        case MISMATCH -> {
+          queue.remove(head);
+          head.fail(Outcomes.permitsMismatch(command, attempt.heldPermits()));
+          pump(queue);
+        }
+        case FULL -> {
+          if (queue.head() == null) {
+            drop(queue);
+          } else {
+            head.armDeadline(() -> giveUp(queue, head, Outcomes.permitsHeld(command)));
+            if (queue.releasedMeanwhile()) {
+              pump(queue);
+            } else {
+              queue.recheckIn(attempt.retryMs(), () -> pump(queue));
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Releases a permit nobody will be told of (best effort, once: it expires at its TTL anyway). Sent
+   * right after the call that may have taken it, on the same connection, so it runs after it.
+   */
+  private void giveBack(String key, String lockKey) {
+    store.releasePermit(key, lockKey);
+  }
+
+  private void giveUp(KeyQueue<PermitWaiter> queue, PermitWaiter waiter, LockException why) {
+    waiter.fail(why);
+    if (queue != null) {
+      queue.remove(waiter);
+      if (queue.idle()) {
+        drop(queue);
+      }
+    }
+  }
+
+  private void drop(KeyQueue<PermitWaiter> queue) {
+    queue.cancelRecheck();
+    queues.remove(queue.key(), queue);
+  }
+
+  /** A store outage answers every waiter at once, as {@link WaitQueues} does. */
+  private <T> Future<T> watched(Future<T> call) {
+    return call.onFailure(error -> {
+      if (Outcomes.isOutage(error)) {
+        failEveryWaiter((LockException) error);
+      }
+    });
+  }
+
+  private void failEveryWaiter(LockException why) {
+    queues.values().forEach(queue -> queue.failAll(why));
+    queues.clear();
+  }
+
+  private static LockException refusal(String key, LockStore.OwnerReply reply) {
+    return reply.outcome() == LockStore.Outcome.NOT_HELD ? Outcomes.noPermitHeld(key) : Outcomes.notPermitOwner(key);
+  }
+}

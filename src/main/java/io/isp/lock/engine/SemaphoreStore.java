@@ -1,0 +1,34 @@
+package io.isp.lock.engine;
+
+import io.isp.lock.api.SemaphoreStatus;
+import io.vertx.core.Future;
+
+/**
+ * The semaphore operations as the store runs them, each atomic (one Lua script in Redis) and bounded
+ * in time like {@link LockStore}'s; a release announces itself on the same notices as an unlock.
+ */
+interface SemaphoreStore {
+
+  /**
+   * One attempt at a permit: taken ({@code fencingToken}, {@code holders} now), all held (the earliest
+   * expires in {@code retryMs}), or refused because the holders' size is {@code heldPermits}.
+   */
+  record PermitAttempt(Kind kind, long fencingToken, int holders, long retryMs, int heldPermits) {
+
+    enum Kind { TAKEN, FULL, MISMATCH }
+  }
+
+  /** Takes one of {@code permits} permits of {@code key} for {@code lockKey} if one is free. */
+  Future<PermitAttempt> tryAcquirePermit(String key, String lockKey, int permits, long ttlMs);
+
+  /** Gives back the permit {@code lockKey} holds (RELEASED, NOT_HELD: nobody holds one, NOT_OWNER: others do). */
+  Future<LockStore.OwnerReply> releasePermit(String key, String lockKey);
+
+  /** Sets the TTL of {@code lockKey}'s permit to {@code ttlMs} from now (EXTENDED with its fencing token). */
+  Future<LockStore.OwnerReply> extendPermit(String key, String lockKey, long ttlMs);
+
+  Future<SemaphoreStatus> semaphoreStatus(String key);
+
+  /** As {@link LockStore#publishWaiters}, for the calls waiting for a permit of {@code key}. */
+  Future<Void> publishPermitWaiters(String key, String instanceId, int count, long validityMs);
+}
