@@ -237,6 +237,57 @@ class OpenApiContractTest {
   }
 
   @Test
+  @Order(27)
+  @DisplayName("semaphores: 200 of acquire, extend, status, release; 400 invalid_json and invalid_field; 409 lock_held, permits_mismatch, not_held, not_owner; 413, 415")
+  void semaphores() {
+    HttpResult first = api("POST", "/semaphore/acquire", "{\"key\": \"sem\", \"permits\": 2, \"ttl\": 20, \"waitTimeout\": 0}");
+    check("semaphoreAcquire", first);
+    String lockKey = first.json().getString("lockKey");
+    check("semaphoreAcquire", api("POST", "/semaphore/acquire", "{\"key\": \"sem\", \"permits\": 2, \"ttlInSec\": 20}"));
+    check("semaphoreAcquire", api("POST", "/semaphore/acquire", "{\"key\": \"sem\", \"permits\": 2, \"waitTimeout\": 0.05}"));
+    check("semaphoreAcquire", api("POST", "/semaphore/acquire", "{\"key\": \"sem\", \"permits\": 3, \"waitTimeout\": 0}"));
+    check("semaphoreExtend", api("POST", "/semaphore/extend", "{\"key\": \"sem\", \"lockKey\": \"" + lockKey + "\", \"ttl\": 5}"));
+    check("semaphoreStatus", api("GET", "/semaphores/sem", null));
+    check("semaphoreStatus", api("GET", "/semaphores/" + encode("free key/with ünïcode"), null));
+    checkHead("semaphoreStatus", api("HEAD", "/semaphores/sem", null));
+    String other = "AAAAAAAAAAAAAAAAAAAAAA==";
+    check("semaphoreRelease", api("POST", "/semaphore/release", "{\"key\": \"sem\", \"lockKey\": \"" + other + "\"}"));
+    check("semaphoreExtend", api("POST", "/semaphore/extend", "{\"key\": \"sem\", \"lockKey\": \"" + other + "\"}"));
+    check("semaphoreRelease", api("POST", "/semaphore/release", "{\"key\": \"sem-free\", \"lockKey\": \"" + lockKey + "\"}"));
+    check("semaphoreExtend", api("POST", "/semaphore/extend", "{\"key\": \"sem-free\", \"lockKey\": \"" + lockKey + "\"}"));
+    check("semaphoreRelease", api("POST", "/semaphore/release", "{\"key\": \"sem\", \"lockKey\": \"" + lockKey + "\"}"));
+
+    String big = "{\"key\": \"k\", \"pad\": \"" + "x".repeat(70 * 1024) + "\"}";
+    for (String operation : List.of("acquire", "release", "extend")) {
+      String id = "semaphore" + Character.toUpperCase(operation.charAt(0)) + operation.substring(1);
+      check(id, api("POST", "/semaphore/" + operation, "{\"key\": "));
+      check(id, api("POST", "/semaphore/" + operation, "{\"lockKey\": \"x\", \"permits\": 1}"));
+      check(id, service.send("POST", API + "/semaphore/" + operation, big, "Content-Type", "application/json", TOKEN, CLIENT));
+      check(id, service.send("POST", API + "/semaphore/" + operation, "{\"key\": \"k\"}", "Content-Type", "text/plain", TOKEN, CLIENT));
+    }
+    List<String[]> cases = List.of(
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 1, \"ttl\": 1, \"waitTimeout\": 0, \"unknown\": 1}", "200"},
+      new String[] {"{\"key\": \"sem-rq-2\", \"permits\": 10000, \"waitTimeout\": 0}", "200"},
+      new String[] {"{\"key\": \"sem-rq\"}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 0}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 10001}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 1.5}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": \"2\"}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 1, \"ttl\": 0}", "400"},
+      new String[] {"{\"key\": \"sem-rq\", \"permits\": 1, \"waitTimeout\": 301}", "400"});
+    for (String[] sample : cases) {
+      HttpResult answer = api("POST", "/semaphore/acquire", sample[0]);
+      check("semaphoreAcquire", answer);
+      assertThat(Integer.toString(answer.status())).as(sample[0]).isEqualTo(sample[1]);
+      assertThat(contract.acceptsRequestBody(contract.operation("semaphoreAcquire"), sample[0]))
+        .as("%s: the service answered %s", sample[0], answer)
+        .isEqualTo(answer.status() != 400);
+    }
+    check("semaphoreStatus", raw("GET", API + "/semaphores/%FF", CLIENT));
+    check("semaphoreStatus", api("GET", "/semaphores/", null));
+  }
+
+  @Test
   @Order(26)
   @DisplayName("the request body schemas accept what the service accepts and refuse what it answers 400 (types, limits, unknown fields)")
   void requestSchemasAgreeWithTheService() {
@@ -374,6 +425,13 @@ class OpenApiContractTest {
         "Content-Type", "application/json", TOKEN, CLIENT));
       check("lockStatus", onIt.get(API + "/locks/down", TOKEN, CLIENT));
       check("listLocks", onIt.get(API + "/locks", TOKEN, CLIENT));
+      check("semaphoreAcquire", onIt.post(API + "/semaphore/acquire", "{\"key\": \"down\", \"permits\": 2}",
+        "Content-Type", "application/json", TOKEN, CLIENT));
+      check("semaphoreRelease", onIt.post(API + "/semaphore/release", "{\"key\": \"down\", \"lockKey\": \"" + lockKey + "\"}",
+        "Content-Type", "application/json", TOKEN, CLIENT));
+      check("semaphoreExtend", onIt.post(API + "/semaphore/extend", "{\"key\": \"down\", \"lockKey\": \"" + lockKey + "\"}",
+        "Content-Type", "application/json", TOKEN, CLIENT));
+      check("semaphoreStatus", onIt.get(API + "/semaphores/down", TOKEN, CLIENT));
       check("forceUnlock", onIt.send("DELETE", API + "/locks/down", null, TOKEN, ADMIN));
       HttpResult notReady = onIt.get("/health/ready");
       check("ready", notReady);
@@ -567,6 +625,11 @@ class OpenApiContractTest {
     samples.put("unlock", new SampleRequest("POST", API + "/unlock", "{\"key\": \"sample\", \"lockKey\": \"x\"}"));
     samples.put("extend", new SampleRequest("POST", API + "/extend", "{\"key\": \"sample\", \"lockKey\": \"x\"}"));
     samples.put("listLocks", new SampleRequest("GET", API + "/locks", null));
+    samples.put("semaphoreAcquire", new SampleRequest("POST", API + "/semaphore/acquire",
+      "{\"key\": \"sample\", \"permits\": 2, \"ttl\": 1, \"waitTimeout\": 0}"));
+    samples.put("semaphoreRelease", new SampleRequest("POST", API + "/semaphore/release", "{\"key\": \"sample\", \"lockKey\": \"x\"}"));
+    samples.put("semaphoreExtend", new SampleRequest("POST", API + "/semaphore/extend", "{\"key\": \"sample\", \"lockKey\": \"x\"}"));
+    samples.put("semaphoreStatus", new SampleRequest("GET", API + "/semaphores/sample", null));
     samples.put("lockStatus", new SampleRequest("GET", API + "/locks/sample", null));
     samples.put("forceUnlock", new SampleRequest("DELETE", API + "/locks/sample", null));
     // a plain GET: java.net.http cannot upgrade to a WebSocket (SessionProtocolTest opens sessions)
