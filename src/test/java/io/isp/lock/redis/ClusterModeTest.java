@@ -128,6 +128,36 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @DisplayName("semaphores on every master: their keys in the slot of P::K, a waiter on one instance woken by a release on the other")
+  void semaphores() throws Exception {
+    for (String key : keyPerMaster("semaphore-")) {
+      HttpResult held = service.post(API + "/semaphore/acquire",
+        new JsonObject().put("key", key).put("permits", 1).put("ttl", 30).encode());
+      assertThat(held.status()).as(held.toString()).isEqualTo(200);
+      int slot = cluster().keySlot(PREFIX + "::" + key);
+      String tag = "{" + HashSlots.tag(slot) + "}";
+      RedisProcess master = cluster().masterOfSlot(slot);
+      assertThat(master.call("ZCARD", PREFIX + ":fence-semaphore:" + tag + ":" + key)).isEqualTo(1L);
+      assertThat(master.call("HGET", PREFIX + ":fence-semaphore-tokens:" + tag + ":" + key, ":permits")).isEqualTo("1");
+
+      CompletableFuture<HttpResult> waiter = other.postAsync(API + "/semaphore/acquire",
+        new JsonObject().put("key", key).put("permits", 1).put("ttl", 30).put("waitTimeout", 25).encode());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> other.get(API + "/semaphores/" + key).json().getInteger("waiters") == 1);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> releaseNoticesHeard(other));
+      long released = System.nanoTime();
+      assertThat(service.post(API + "/semaphore/release", new JsonObject().put("key", key)
+        .put("lockKey", held.json().getString("lockKey")).encode()).status()).isEqualTo(200);
+      HttpResult granted = waiter.get(30, TimeUnit.SECONDS);
+      assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released)).as("woken by the notice, ms").isLessThan(10_000);
+      assertThat(granted.json().getLong("fencingToken")).isGreaterThan(held.json().getLong("fencingToken"));
+      assertThat(other.post(API + "/semaphore/release", new JsonObject().put("key", key)
+        .put("lockKey", granted.json().getString("lockKey")).encode()).status()).isEqualTo(200);
+    }
+  }
+
   private static boolean releaseNoticesHeard(ServiceUnderTest instance) {
     return instance.get("/health/ready").json().getJsonArray("checks").stream().map(JsonObject.class::cast)
       .filter(check -> "redis".equals(check.getString("id")))
