@@ -18,4 +18,9 @@ public record SemaphoreStatus(String key, Integer permits, int holders, int wait
       .put("holders", holders)
       .put("waiters", waiters);
   }
+
+  public static SemaphoreStatus fromJson(JsonObject json) {
+    return new SemaphoreStatus(json.getString("key"), json.getInteger("permits"), json.getInteger("holders", 0),
+      json.getInteger("waiters", 0));
+  }
 }

@@ -6,6 +6,7 @@ import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.SemaphoreStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -56,6 +57,27 @@ public final class LockClient {
   /** Locks only if free now; fails with {@code lock_held} otherwise. */
   public Future<Lock> tryLock(String key, Duration ttl) {
     return lock(key, ttl, Duration.ZERO);
+  }
+
+  /**
+   * Takes one of the {@code permits} permits of the semaphore {@code key} for {@code ttl}, waiting at
+   * most {@code waitTimeout} (zero: try once; null: the service's default). Every caller must give the
+   * same {@code permits}: another size fails with {@code permits_mismatch}; all permits held with
+   * {@code lock_held}.
+   */
+  public Future<Permit> acquirePermit(String key, int permits, Duration ttl, Duration waitTimeout) {
+    JsonObject body = new JsonObject().put("key", key).put("permits", permits).put("ttl", seconds(ttl));
+    if (waitTimeout != null) {
+      body.put("waitTimeout", seconds(waitTimeout));
+    }
+    return request(LockAddresses.SEMAPHORE_ACQUIRE, body, waitTimeout == null ? LONGEST_WAIT : waitTimeout)
+      .map(reply -> Permit.from(this, key, reply, reply.getInteger("holders")));
+  }
+
+  /** The semaphore's size, holders and waiters. */
+  public Future<SemaphoreStatus> semaphoreStatus(String key) {
+    return request(LockAddresses.SEMAPHORE_STATUS, new JsonObject().put("key", key), Duration.ZERO)
+      .map(SemaphoreStatus::fromJson);
   }
 
   public Future<LockStatus> status(String key) {

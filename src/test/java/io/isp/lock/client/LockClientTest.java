@@ -69,6 +69,35 @@ class LockClientTest {
   }
 
   @Test
+  @DisplayName("acquirePermit: permits up to the size, then lock_held; another size permits_mismatch; extend, status, release")
+  void permits() {
+    Permit first = await(locks.acquirePermit("client-semaphore", 2, Duration.ofSeconds(30), Duration.ZERO));
+    Permit second = await(locks.acquirePermit("client-semaphore", 2, Duration.ofSeconds(30), Duration.ofSeconds(1)));
+    assertThat(first.holders()).isEqualTo(1);
+    assertThat(second.holders()).isEqualTo(2);
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+
+    LockException full = catchThrowableOfType(LockException.class,
+      () -> await(locks.acquirePermit("client-semaphore", 2, Duration.ofSeconds(30), Duration.ZERO)));
+    assertThat(full.error()).isEqualTo(ErrorCode.LOCK_HELD);
+    LockException mismatch = catchThrowableOfType(LockException.class,
+      () -> await(locks.acquirePermit("client-semaphore", 3, Duration.ofSeconds(30), Duration.ZERO)));
+    assertThat(mismatch.error()).isEqualTo(ErrorCode.PERMITS_MISMATCH);
+
+    Permit extended = await(first.extend(Duration.ofSeconds(60)));
+    assertThat(extended.ttl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(extended.fencingToken()).isEqualTo(first.fencingToken());
+    assertThat(await(locks.semaphoreStatus("client-semaphore")))
+      .isEqualTo(new io.isp.lock.api.SemaphoreStatus("client-semaphore", 2, 2, 0));
+
+    await(first.release());
+    await(second.release());
+    assertThat(await(locks.semaphoreStatus("client-semaphore")).holders()).isZero();
+    LockException notHeld = catchThrowableOfType(LockException.class, () -> await(first.release()));
+    assertThat(notHeld.error()).isEqualTo(ErrorCode.NOT_HELD);
+  }
+
+  @Test
   @DisplayName("list pages through held locks; forceUnlock removes one whoever holds it, then not_held")
   void listAndForceUnlock() {
     Lock a = await(locks.lock("client-list-a", Duration.ofSeconds(30), Duration.ZERO));
