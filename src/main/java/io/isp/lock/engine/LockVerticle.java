@@ -89,7 +89,7 @@ public final class LockVerticle extends VerticleBase {
       subscriber.waitersChanged();
     }, metrics);
     permitWaiterCounts = new WaiterCounts(store::publishPermitWaiters, timers, () -> semaphores.waitingByKey());
-    semaphores = new SemaphoreQueues(store, timers, () -> {
+    semaphores = new SemaphoreQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       permitWaiterCounts.wake();
       subscriber.waitersChanged();
     });

@@ -34,11 +34,16 @@ final class SemaphoreQueues {
   private final Map<String, KeyQueue<PermitWaiter>> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, PermitWaiter> cancellable = new HashMap<>();
+  private final long probePeriodMs;
+  private long probeTimer = -1;
+  private boolean probing;
   private boolean stopping;
 
-  SemaphoreQueues(SemaphoreStore store, Timers timers, Runnable waitingChanged) {
+  /** While calls wait, the store is probed every {@code probePeriodMs}, as {@link WaitQueues} does. */
+  SemaphoreQueues(SemaphoreStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
     this.store = store;
     this.timers = timers;
+    this.probePeriodMs = probePeriodMs;
     this.waitingChanged = waitingChanged;
   }
 
@@ -71,6 +76,7 @@ final class SemaphoreQueues {
     } else {
       pump(queue);
     }
+    armProbe();
     waitingChanged.run();
     return waiter.future();
   }
@@ -118,6 +124,7 @@ final class SemaphoreQueues {
   /** Answers every waiter 503 and refuses new acquires; used on shutdown. */
   void stop() {
     stopping = true;
+    timers.cancel(probeTimer);
     failEveryWaiter(Outcomes.shuttingDown());
   }
 
@@ -225,6 +232,25 @@ final class SemaphoreQueues {
   private void failEveryWaiter(LockException why) {
     queues.values().forEach(queue -> queue.failAll(why));
     queues.clear();
+  }
+
+  private void armProbe() {
+    if (probeTimer < 0 && !stopping) {
+      probeTimer = timers.schedule(probePeriodMs, this::probe);
+    }
+  }
+
+  /** While calls wait for a notice or an expiry, asks the store whether it answers: an outage answers them at once. */
+  private void probe() {
+    probeTimer = -1;
+    if (queues.isEmpty()) {
+      return;
+    }
+    armProbe();
+    if (!probing) {
+      probing = true;
+      watched(store.probe()).onComplete(done -> probing = false);
+    }
   }
 
   private static LockException refusal(String key, LockStore.OwnerReply reply) {

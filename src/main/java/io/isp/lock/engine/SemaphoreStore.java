@@ -29,6 +29,9 @@ interface SemaphoreStore {
 
   Future<SemaphoreStatus> semaphoreStatus(String key);
 
+  /** Asks whether the store answers, as bounded as every other call (as {@link LockStore#probe}). */
+  Future<Void> probe();
+
   /** As {@link LockStore#publishWaiters}, for the calls waiting for a permit of {@code key}. */
   Future<Void> publishPermitWaiters(String key, String instanceId, int count, long validityMs);
 }

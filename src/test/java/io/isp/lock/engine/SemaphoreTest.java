@@ -191,6 +191,9 @@ class SemaphoreTest {
 
     assertThat(release("sized", holder).status()).isEqualTo(200);
     assertThat(acquire("sized", 2, 60, 0).status()).as("a free semaphore takes the new size").isEqualTo(200);
+    assertThat(service.metrics().samples()).as("isp_lock_requests_total counts the semaphore operations")
+      .anyMatch(sample -> sample.name().equals("isp_lock_requests_total")
+        && "semaphore_acquire".equals(sample.labels().get("op")) && "permits_mismatch".equals(sample.labels().get("outcome")));
   }
 
   @Test
@@ -230,6 +233,26 @@ class SemaphoreTest {
     assertThat(release("gone", holder).status()).isEqualTo(200);
     assertThat(status("gone").getInteger("holders")).isZero();
     assertThat(acquire("gone", 1, 60, 0).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a call waiting for a permit hears at once that Redis is gone: 503 redis_unavailable, not at its waitTimeout")
+  void outageAnswersWaiters() throws Exception {
+    try (RedisProcess own = RedisProcess.fixture().started();
+         ServiceUnderTest onIt = ServiceUnderTest.on(own, new JsonObject()
+           .put("redis", new JsonObject().put("commandTimeout", "500ms"))).started()) {
+      assertThat(onIt.post(API + "/semaphore/acquire", new JsonObject().put("key", "down").put("permits", 1)
+        .put("ttl", 60).encode()).status()).isEqualTo(200);
+      int before = onIt.waiters();
+      CompletableFuture<HttpResult> waiter = onIt.postAsync(API + "/semaphore/acquire", new JsonObject().put("key", "down")
+        .put("permits", 1).put("ttl", 60).put("waitTimeout", 60).encode());
+      await().atMost(Duration.ofSeconds(10)).until(() -> onIt.waiters() == before + 1);
+
+      long killedAt = System.nanoTime();
+      own.kill();
+      assertProblem(waiter.get(30, TimeUnit.SECONDS), 503, "redis_unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   @Test
