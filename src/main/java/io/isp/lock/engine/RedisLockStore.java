@@ -216,9 +216,27 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
   }
 
   @Override
-  public Future<OwnerReply> releasePermit(String key, String lockKey) {
-    return ownerCall(scripts.run(LuaScript.SEMAPHORE_RELEASE, keys.semaphore(key), keys.semaphoreTokens(key),
-      lockKey, keys.channel(key), key), Outcome.RELEASED);
+  public Future<Release> releasePermit(String key, String lockKey) {
+    return permitRelease(scripts.run(LuaScript.SEMAPHORE_RELEASE, keys.semaphore(key), keys.semaphoreTokens(key),
+      keys.fencingCounter(key), lockKey, keys.channel(key), key));
+  }
+
+  @Override
+  public Future<Release> handOverPermit(String key, String lockKey, String nextLockKey, int nextPermits, long nextTtlMs) {
+    return permitRelease(scripts.run(LuaScript.SEMAPHORE_RELEASE, keys.semaphore(key), keys.semaphoreTokens(key),
+      keys.fencingCounter(key), lockKey, keys.channel(key), key, nextLockKey, Long.toString(nextTtlMs),
+      Integer.toString(nextPermits)));
+  }
+
+  private Future<Release> permitRelease(Future<Response> call) {
+    return bounded(call)
+      .map(reply -> switch (reply.get(0).toInteger()) {
+        case 1 -> new Release(Outcome.RELEASED, 0, 0);
+        case 2 -> new Release(Outcome.HANDED_OVER, reply.get(1).toLong(), reply.get(2).toInteger());
+        case 0 -> new Release(Outcome.NOT_HELD, 0, 0);
+        default -> new Release(Outcome.NOT_OWNER, 0, 0);
+      })
+      .recover(this::failure);
   }
 
   @Override

@@ -81,12 +81,54 @@ final class SemaphoreQueues {
     return waiter.future();
   }
 
-  /** Gives a permit back; the store's notice wakes the waiters, here and on every other instance. */
+  /**
+   * Gives a permit back, handing it to this instance's next waiter in the same store call when there
+   * is one (as {@link WaitQueues#unlock}); otherwise the store's notice wakes the waiters, here and
+   * on every other instance.
+   */
   Future<Released> release(UnlockCommand command) {
-    return watched(store.releasePermit(command.key(), command.lockKey())).compose(reply ->
-      reply.outcome() == LockStore.Outcome.RELEASED
-        ? Future.succeededFuture(Released.INSTANCE)
-        : Future.failedFuture(refusal(command.key(), reply)));
+    KeyQueue<PermitWaiter> queue = queues.get(command.key());
+    PermitWaiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
+    if (next == null) {
+      return watched(store.releasePermit(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
+    }
+    SemaphoreCommand wanted = next.command();
+    queue.beginCall();
+    return watched(store.handOverPermit(command.key(), command.lockKey(), next.lockKey(), wanted.permits(), wanted.ttlMs()))
+      .onComplete(outcome -> {
+        queue.endCall();
+        LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
+        if (result == LockStore.Outcome.HANDED_OVER) {
+          queue.remove(next);
+          if (!next.grant(outcome.result().fencingToken(), outcome.result().holders())) {
+            // it gave up while the permit was being handed to it
+            giveBack(command.key(), next.lockKey());
+          }
+          if (queue.releasedMeanwhile()) {
+            pump(queue);
+          } else if (queue.idle()) {
+            drop(queue);
+          }
+        } else if (outcome.failed()) {
+          // the call may still run in the store and hand the permit to next, whose caller has been answered
+          giveBack(command.key(), next.lockKey());
+          pump(queue);
+        } else if (queue.releasedMeanwhile() || result == LockStore.Outcome.RELEASED) {
+          // released without a hand-over (the sizes differ): the head tries like any waiter
+          pump(queue);
+        } else if (queue.idle()) {
+          drop(queue);
+        }
+      })
+      .compose(reply -> released(command.key(), reply));
+  }
+
+  private static Future<Released> released(String key, SemaphoreStore.Release reply) {
+    return switch (reply.outcome()) {
+      case RELEASED, HANDED_OVER -> Future.succeededFuture(Released.INSTANCE);
+      default -> Future.failedFuture(reply.outcome() == LockStore.Outcome.NOT_HELD
+        ? Outcomes.noPermitHeld(key) : Outcomes.notPermitOwner(key));
+    };
   }
 
   Future<LockGrant> extend(ExtendCommand command) {

@@ -21,8 +21,24 @@ interface SemaphoreStore {
   /** Takes one of {@code permits} permits of {@code key} for {@code lockKey} if one is free. */
   Future<PermitAttempt> tryAcquirePermit(String key, String lockKey, int permits, long ttlMs);
 
-  /** Gives back the permit {@code lockKey} holds (RELEASED, NOT_HELD: nobody holds one, NOT_OWNER: others do). */
-  Future<LockStore.OwnerReply> releasePermit(String key, String lockKey);
+  /**
+   * What a release did: RELEASED, HANDED_OVER (with the new holder's {@code fencingToken} and the
+   * {@code holders} then), NOT_HELD (no permit held at all) or NOT_OWNER (others hold them).
+   */
+  record Release(LockStore.Outcome outcome, long fencingToken, int holders) {
+  }
+
+  /** Gives back the permit {@code lockKey} holds, and announces it to every instance. */
+  Future<Release> releasePermit(String key, String lockKey);
+
+  /**
+   * Like {@link #releasePermit}, but gives the permit to {@code nextLockKey} (of a semaphore of
+   * {@code nextPermits}) for {@code nextTtlMs} instead, if the sizes agree.
+   */
+  Future<Release> handOverPermit(String key, String lockKey, String nextLockKey, int nextPermits, long nextTtlMs);
+
+  /** Whether hand-overs may be used (as {@link LockStore#handsOver}). */
+  boolean handsOver();
 
   /** Sets the TTL of {@code lockKey}'s permit to {@code ttlMs} from now (EXTENDED with its fencing token). */
   Future<LockStore.OwnerReply> extendPermit(String key, String lockKey, long ttlMs);

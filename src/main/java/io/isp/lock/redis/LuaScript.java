@@ -24,7 +24,7 @@ public enum LuaScript {
   FORCE_UNLOCK("force_unlock.lua", 2),
   LIST("list.lua", 0),
   SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "semaphore.lua"),
-  SEMAPHORE_RELEASE("semaphore_release.lua", 2, "semaphore.lua"),
+  SEMAPHORE_RELEASE("semaphore_release.lua", 3, "fencing.lua", "semaphore.lua"),
   SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "semaphore.lua"),
   SEMAPHORE_STATUS("semaphore_status.lua", 3, "semaphore.lua");
 

@@ -125,7 +125,7 @@ class SemaphoreTest {
   }
 
   @Test
-  @DisplayName("waiters of one instance are served in arrival order, one per release, long before the holders' TTL")
+  @DisplayName("waiters of one instance are served in arrival order, one per release, long before the holders' TTL, each handed over inside the release's own script call")
   void fifoWokenByReleases() throws Exception {
     List<String> holders = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
@@ -139,8 +139,10 @@ class SemaphoreTest {
 
     for (int i = 0; i < waiters.size(); i++) {
       long releasedAt = System.nanoTime();
+      long callsBefore = scriptCalls();
       assertThat(release("fifo", holders.remove(0)).status()).isEqualTo(200);
       HttpResult granted = waiters.get(i).get(5, TimeUnit.SECONDS);
+      assertThat(scriptCalls() - callsBefore).as("the release hands the permit over in its own script call").isEqualTo(1);
       assertThat(granted.status()).as("waiter %d", i).isEqualTo(200);
       assertThat(Duration.ofNanos(System.nanoTime() - releasedAt)).isLessThan(Duration.ofSeconds(3));
       for (int later = i + 1; later < waiters.size(); later++) {
@@ -316,6 +318,16 @@ class SemaphoreTest {
       .put("permits", permits).put("ttl", ttl).put("waitTimeout", waitTimeout).encode());
     await().atMost(Duration.ofSeconds(10)).until(() -> pending.isDone() || service.waiters() > before);
     return pending;
+  }
+
+  private static long scriptCalls() {
+    long calls = 0;
+    for (String line : redis.cli("INFO", "commandstats").split("\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        calls += Long.parseLong(line.replaceAll("^cmdstat_\\w+:calls=(\\d+),.*", "$1").trim());
+      }
+    }
+    return calls;
   }
 
   /** A list many workers add to. */
