@@ -95,7 +95,13 @@ public final class RedisErrors {
     return isConnectionLost(error) ? RedisErrorKind.CONNECTION : RedisErrorKind.OTHER;
   }
 
+  /**
+   * NOSCRIPT, as EVALSHA answers it alone or inside a batch: the client reports a batch's failed
+   * command as {@code "ERR [i] NOSCRIPT ..."} (runReplicated's EVALSHA + WAIT), which must fall back
+   * to EVAL too.
+   */
   public static boolean isNoScript(Throwable error) {
-    return error instanceof ErrorType reply && reply.is("NOSCRIPT");
+    return error instanceof ErrorType reply
+      && (reply.is("NOSCRIPT") || reply.getMessage() != null && reply.getMessage().matches("(?s)ERR \\[\\d+] NOSCRIPT.*"));
   }
 }
