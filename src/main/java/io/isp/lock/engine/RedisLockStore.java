@@ -203,10 +203,20 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
     return bounded(write).<Void>mapEmpty().recover(this::failure);
   }
 
+  /** With {@code redis.minReplicasToAck}, a permit is confirmed by replicas (or given back) as a lock is. */
   @Override
   public Future<PermitAttempt> tryAcquirePermit(String key, String lockKey, int permits, long ttlMs) {
-    return bounded(scripts.run(LuaScript.SEMAPHORE_ACQUIRE, keys.semaphore(key), keys.semaphoreTokens(key),
-        keys.fencingCounter(key), lockKey, Long.toString(ttlMs), Integer.toString(permits)))
+    String[] keysThenArgs = {keys.semaphore(key), keys.semaphoreTokens(key), keys.fencingCounter(key),
+      lockKey, Long.toString(ttlMs), Integer.toString(permits)};
+    Future<Response> call = minReplicasToAck == 0
+      ? scripts.run(LuaScript.SEMAPHORE_ACQUIRE, keysThenArgs)
+      : scripts.runReplicated(LuaScript.SEMAPHORE_ACQUIRE, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
+        .compose(replicated -> replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck
+          ? Future.succeededFuture(replicated.reply())
+          : releasePermit(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+            "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
+              + " confirmed the permit within " + replicaAckTimeoutMs + " ms; it was given back"))));
+    return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> switch (reply.get(0).toInteger()) {
         case 1 -> new PermitAttempt(PermitAttempt.Kind.TAKEN, reply.get(1).toLong(), reply.get(2).toInteger(), 0, permits);
         case 0 -> new PermitAttempt(PermitAttempt.Kind.FULL, 0, reply.get(2).toInteger(), reply.get(1).toLong(), permits);

@@ -206,7 +206,7 @@ class ClusterModeTest {
   }
 
   @Test
-  @DisplayName("ready: every master answers and says cluster_state:ok; redis.minReplicasToAck works per shard")
+  @DisplayName("ready: every master answers and says cluster_state:ok; redis.minReplicasToAck works per shard, for locks and permits")
   void readyAndReplicas() {
     HttpResult ready = service.get("/health/ready");
     assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
@@ -214,6 +214,10 @@ class ClusterModeTest {
     try (ServiceUnderTest acked = ServiceUnderTest.onSharedCluster(new JsonObject()
       .put("redis", new JsonObject().put("minReplicasToAck", 1).put("replicaAckTimeout", "2s"))).started()) {
       for (String key : List.of("acked-a", "acked-b", "acked-c", "acked-d", "acked-e", "acked-f")) {
+        HttpResult permit = acked.post(API + "/semaphore/acquire", new JsonObject().put("key", key).put("permits", 2).encode());
+        assertThat(permit.status()).as(permit.toString()).isEqualTo(200);
+        assertThat(acked.post(API + "/semaphore/release", new JsonObject().put("key", key)
+          .put("lockKey", permit.json().getString("lockKey")).encode()).status()).isEqualTo(200);
         HttpResult lock = acked.lock(key, 30);
         assertThat(lock.status()).as(lock.toString()).isEqualTo(200);
         assertThat(acked.unlock(key, lock.json().getString("lockKey")).status()).isEqualTo(200);
