@@ -128,7 +128,7 @@ public final class LockCli {
       } else if (event instanceof CliEvent.SessionEnded ended) {
         return unavailable(ended.reason() + " before the lock was granted");
       } else if (event instanceof CliEvent.Reply reply && reply.id() == id) {
-        return reply.body().getBoolean("ok", false) ? run(reply.body()) : close(refused(reply.body()));
+        return reply.body().getBoolean("ok", false) ? runHolding(reply.body()) : close(refused(reply.body()));
       }
     }
   }
@@ -150,7 +150,7 @@ public final class LockCli {
     return unavailable("the service could not lock '" + arguments.key() + "': " + code + (detail.isEmpty() ? "" : ": " + detail));
   }
 
-  private int run(JsonObject grant) {
+  private int runHolding(JsonObject grant) {
     Long fencingToken = grant.getLong("fencingToken");
     ChildCommand child;
     try {

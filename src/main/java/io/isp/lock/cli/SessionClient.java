@@ -57,7 +57,7 @@ final class SessionClient {
     if (!arguments.token().isEmpty()) {
       options.addHeader("X-Application-Token", arguments.token());
     }
-    vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT_MS))
+    vertx.createWebSocketClient(new WebSocketClientOptions())
       .connect(options)
       .onComplete(connected -> {
         if (connected.succeeded()) {

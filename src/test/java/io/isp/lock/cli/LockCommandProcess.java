@@ -64,6 +64,20 @@ final class LockCommandProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the process ignores signal {@code number} (from /proc: a job started without job
+   * control inherits SIGINT ignored, and a JVM then leaves it so).
+   */
+  boolean ignoresSignal(int number) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("SigIgn:")) {
+        long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+        return (mask & (1L << (number - 1))) != 0;
+      }
+    }
+    return false;
+  }
+
   /** The exit code, or -1 if still running after {@code seconds}. */
   int awaitExit(long seconds) {
     try {

@@ -44,7 +44,7 @@ class LockClientKeepAliveTest {
     this.config = TestConfigs.lockNode();
     this.locks = LockClient.create(vertx);
     this.other = LockClient.create(vertx);
-    lockVerticle = await(vertx.deployVerticle(new LockVerticle(config)));
+    lockVerticle = result(vertx.deployVerticle(new LockVerticle(config)));
   }
 
   /** The remaining TTL of {@code key}'s lock in milliseconds, read from Redis itself (redis-cli PTTL). */
@@ -57,7 +57,7 @@ class LockClientKeepAliveTest {
     return Long.parseLong(out);
   }
 
-  private static <T> T await(Future<T> future) {
+  private static <T> T result(Future<T> future) {
     try {
       return future.await(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -68,13 +68,13 @@ class LockClientKeepAliveTest {
   }
 
   private boolean locked(String key) {
-    return await(other.status(key)).locked();
+    return result(other.status(key)).locked();
   }
 
   @Test
   @DisplayName("a kept-alive lock is still held after 3.5x its TTL, idle, and is free right after unlock")
   void keptAlivePastItsTtl() {
-    Lock lock = await(locks.lock("kept", Duration.ofSeconds(1), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    Lock lock = result(locks.lock("kept", Duration.ofSeconds(1), Duration.ZERO, LockOptions.KEEP_ALIVE));
     assertThat(lock.keptAlive()).isTrue();
     List<LockException> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
@@ -82,13 +82,13 @@ class LockClientKeepAliveTest {
     // checked all along: never free, not for one poll, during 3.5 TTLs
     await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(10))
       .until(() -> locked("kept"));
-    LockException held = catchThrowableOfType(LockException.class, () -> await(other.tryLock("kept", Duration.ofSeconds(1))));
+    LockException held = catchThrowableOfType(LockException.class, () -> result(other.tryLock("kept", Duration.ofSeconds(1))));
     assertThat(held.error()).isEqualTo(ErrorCode.LOCK_HELD);
-    assertThat(await(other.status("kept")).fencingToken()).isEqualTo(lock.fencingToken());
+    assertThat(result(other.status("kept")).fencingToken()).isEqualTo(lock.fencingToken());
 
-    await(lock.unlock());
+    result(lock.unlock());
     assertThat(locked("kept")).isFalse();
-    Lock next = await(other.tryLock("kept", Duration.ofSeconds(30)));
+    Lock next = result(other.tryLock("kept", Duration.ofSeconds(30)));
     assertThat(next.fencingToken()).isGreaterThan(lock.fencingToken());
     assertThat(lost).as("no lost notice after an unlock").isEmpty();
   }
@@ -96,7 +96,7 @@ class LockClientKeepAliveTest {
   @Test
   @DisplayName("without keep-alive a lock still expires at its TTL")
   void plainLockExpires() {
-    Lock lock = await(locks.lock("plain", Duration.ofMillis(300), Duration.ZERO));
+    Lock lock = result(locks.lock("plain", Duration.ofMillis(300), Duration.ZERO));
     assertThat(lock.keptAlive()).isFalse();
     await().atMost(Duration.ofSeconds(5)).until(() -> !locked("plain"));
   }
@@ -104,14 +104,14 @@ class LockClientKeepAliveTest {
   @Test
   @DisplayName("extend on a kept-alive lock changes the TTL it is renewed to")
   void extendChangesTheRenewedTtl() {
-    Lock lock = await(locks.lock("renewed-to", Duration.ofMillis(900), Duration.ZERO, LockOptions.KEEP_ALIVE));
-    Lock extended = await(lock.extend(Duration.ofSeconds(20)));
+    Lock lock = result(locks.lock("renewed-to", Duration.ofMillis(900), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    Lock extended = result(lock.extend(Duration.ofSeconds(20)));
     assertThat(extended.keptAlive()).isTrue();
     assertThat(extended.ttl()).isEqualTo(Duration.ofSeconds(20));
     // renewed to 20 s, not back to 0.9 s: the remaining TTL stays well above 0.9 s
     await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-      .until(() -> await(other.status("renewed-to")).ttlMs() > 5000);
-    await(extended.unlock());
+      .until(() -> result(other.status("renewed-to")).ttlMs() > 5000);
+    result(extended.unlock());
     assertThat(locked("renewed-to")).isFalse();
   }
 
@@ -119,7 +119,7 @@ class LockClientKeepAliveTest {
   @DisplayName("onLost is called once, within one renewal period, after an operator's force-unlock; renewals stop")
   void lostAfterForceUnlock() {
     Duration ttl = Duration.ofMillis(1500);
-    Lock lock = await(locks.lock("forced", ttl, Duration.ZERO, LockOptions.KEEP_ALIVE));
+    Lock lock = result(locks.lock("forced", ttl, Duration.ZERO, LockOptions.KEEP_ALIVE));
     List<LockException> lost = new CopyOnWriteArrayList<>();
     AtomicLong lostAt = new AtomicLong();
     lock.onLost(error -> {
@@ -128,7 +128,7 @@ class LockClientKeepAliveTest {
     });
 
     long forcedAt = System.nanoTime();
-    await(other.forceUnlock("forced"));
+    result(other.forceUnlock("forced"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !lost.isEmpty());
     long afterMs = TimeUnit.NANOSECONDS.toMillis(lostAt.get() - forcedAt);
     // a renewal is due every 500 ms; the margin is for a slow shared machine
@@ -136,34 +136,34 @@ class LockClientKeepAliveTest {
     assertThat(lost.get(0).error()).isEqualTo(ErrorCode.NOT_HELD);
 
     // the next holder keeps the key: the lost holder renews nothing any more
-    Lock next = await(other.tryLock("forced", Duration.ofSeconds(30)));
+    Lock next = result(other.tryLock("forced", Duration.ofSeconds(30)));
     await().pollInterval(Duration.ofMillis(200)).during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(10))
-      .until(() -> await(other.status("forced")).fencingToken() == next.fencingToken());
+      .until(() -> result(other.status("forced")).fencingToken() == next.fencingToken());
     assertThat(lost).hasSize(1);
     // registered after the loss: called at once
     List<LockException> late = new CopyOnWriteArrayList<>();
     lock.onLost(late::add);
     await().atMost(Duration.ofSeconds(5)).until(() -> late.size() == 1);
-    LockException unlockAfterLoss = catchThrowableOfType(LockException.class, () -> await(lock.unlock()));
+    LockException unlockAfterLoss = catchThrowableOfType(LockException.class, () -> result(lock.unlock()));
     assertThat(unlockAfterLoss.error()).isEqualTo(ErrorCode.NOT_OWNER);
   }
 
   @Test
   @DisplayName("a renewal that finds no lock verticle is retried: the lock survives the verticle's restart")
   void renewalRetriedWhileTheServiceIsAway() {
-    Lock lock = await(locks.lock("retried", Duration.ofSeconds(3), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    Lock lock = result(locks.lock("retried", Duration.ofSeconds(3), Duration.ZERO, LockOptions.KEEP_ALIVE));
     List<LockException> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
-    await(vertx.undeploy(lockVerticle));
+    result(vertx.undeploy(lockVerticle));
     // renewed every second, the remaining TTL stays above 2 s; below 1.5 s, at least one renewal
     // found no lock verticle (and its retries too)
     await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> pttl("retried") < 1500);
-    await(vertx.deployVerticle(new LockVerticle(config)));
+    result(vertx.deployVerticle(new LockVerticle(config)));
 
     await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15))
       .until(() -> locked("retried"));
     assertThat(lost).isEmpty();
-    await(lock.unlock());
+    result(lock.unlock());
     assertThat(locked("retried")).isFalse();
   }
 
@@ -181,26 +181,26 @@ class LockClientKeepAliveTest {
   @Test
   @DisplayName("undeploying a verticle releases the locks it took: the next client gets them at once, not at the TTL")
   void undeployReleases() {
-    String holder = await(vertx.deployVerticle(new Holder()));
+    String holder = result(vertx.deployVerticle(new Holder()));
     assertThat(locked("held-by-verticle")).isTrue();
     assertThat(locked("kept-by-verticle")).isTrue();
 
-    await(vertx.undeploy(holder));
+    result(vertx.undeploy(holder));
     // no wait at all: the 60 s locks must be free when undeploy completes
-    assertThat(await(other.tryLock("held-by-verticle", Duration.ofSeconds(30)))).isNotNull();
-    assertThat(await(other.tryLock("kept-by-verticle", Duration.ofSeconds(30)))).isNotNull();
+    assertThat(result(other.tryLock("held-by-verticle", Duration.ofSeconds(30)))).isNotNull();
+    assertThat(result(other.tryLock("kept-by-verticle", Duration.ofSeconds(30)))).isNotNull();
   }
 
   @Test
   @DisplayName("close() unlocks what the client holds; a lock asked for afterwards fails")
   void closeReleases() {
-    await(locks.lock("closed-a", Duration.ofSeconds(60), Duration.ZERO));
-    await(locks.lock("closed-b", Duration.ofSeconds(60), Duration.ZERO, LockOptions.KEEP_ALIVE));
-    await(locks.close());
+    result(locks.lock("closed-a", Duration.ofSeconds(60), Duration.ZERO));
+    result(locks.lock("closed-b", Duration.ofSeconds(60), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    result(locks.close());
     assertThat(locked("closed-a")).isFalse();
     assertThat(locked("closed-b")).isFalse();
     IllegalStateException refused = catchThrowableOfType(IllegalStateException.class,
-      () -> await(locks.lock("closed-c", Duration.ofSeconds(60), Duration.ZERO)));
+      () -> result(locks.lock("closed-c", Duration.ofSeconds(60), Duration.ZERO)));
     assertThat(refused).hasMessageContaining("closed");
   }
 }
