@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
@@ -35,6 +36,8 @@ final class SessionClient {
   private final Vertx vertx;
   private final BlockingQueue<CliEvent> events;
   private final AtomicLong ids = new AtomicLong();
+  /** Held for the whole run: Vert.x closes a client nobody references any more, and its connections with it. */
+  private WebSocketClient client;
   private volatile WebSocket socket;
   private volatile long lastHeardNanos;
   private volatile boolean closing;
@@ -57,8 +60,8 @@ final class SessionClient {
     if (!arguments.token().isEmpty()) {
       options.addHeader("X-Application-Token", arguments.token());
     }
-    vertx.createWebSocketClient(new WebSocketClientOptions())
-      .connect(options)
+    client = vertx.createWebSocketClient(new WebSocketClientOptions());
+    client.connect(options)
       .onComplete(connected -> {
         if (connected.succeeded()) {
           opened(connected.result());
