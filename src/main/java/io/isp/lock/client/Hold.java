@@ -25,6 +25,9 @@ final class Hold {
   private static final long MIN_RETRY_MS = 10;
   /** Slowest retry: while Redis is away, try every second until the lock would have expired. */
   private static final long MAX_RETRY_MS = 1000;
+  /** Bounds of how long a renewal waits for its answer: a third of the TTL, within these. */
+  private static final Duration MIN_RENEWAL_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration MAX_RENEWAL_TIMEOUT = Duration.ofSeconds(10);
 
   private final LockClient client;
   private final String key;
@@ -113,8 +116,11 @@ final class Hold {
     }
     return previous.transform(ignored -> {
       long sentAtNanos = System.nanoTime();
-      return client.request(LockAddresses.EXTEND, new JsonObject().put("key", key).put("lockKey", lockKey)
-          .put("ttl", LockClient.seconds(newTtl)), Duration.ZERO)
+      JsonObject body = new JsonObject().put("key", key).put("lockKey", lockKey).put("ttl", LockClient.seconds(newTtl));
+      // a renewal unanswered for a third of the TTL is retried (or finds the lock gone) rather than
+      // waited for longer: the next one must still come before the lock expires
+      return (renewal ? client.requestWithin(LockAddresses.EXTEND, body, renewalTimeout(newTtl))
+          : client.request(LockAddresses.EXTEND, body, Duration.ZERO))
         .andThen(outcome -> {
           if (outcome.succeeded()) {
             extended(newTtl, sentAtNanos);
@@ -182,6 +188,12 @@ final class Hold {
     end();
     client.forget(this);
     lost.tryComplete(failure);
+  }
+
+  private static Duration renewalTimeout(Duration ttl) {
+    Duration third = ttl.dividedBy(3);
+    return third.compareTo(MIN_RENEWAL_TIMEOUT) < 0 ? MIN_RENEWAL_TIMEOUT
+      : third.compareTo(MAX_RENEWAL_TIMEOUT) > 0 ? MAX_RENEWAL_TIMEOUT : third;
   }
 
   /** Called holding {@code this}: the next renewal at a third of the TTL after {@code fromNanos}. */

@@ -236,7 +236,12 @@ public final class LockClient {
   }
 
   Future<JsonObject> request(String address, JsonObject body, Duration wait) {
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(wait.plus(REPLY_MARGIN).toMillis());
+    return requestWithin(address, body, wait.plus(REPLY_MARGIN));
+  }
+
+  /** A request that gives up after {@code timeout} (then a failure, as for a service that is away). */
+  Future<JsonObject> requestWithin(String address, JsonObject body, Duration timeout) {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
     return vertx.eventBus().<JsonObject>request(address, body, delivery)
       .map(Message::body)
       .recover(error -> Future.failedFuture(error instanceof ReplyException reply ? LockException.fromReply(reply) : error));
