@@ -85,6 +85,10 @@ public final class ServiceMetrics {
 
   /** The metrics SPI to build Vert.x with; empty when metrics are off (no SPI installed at all). */
   public Optional<VertxMetricsFactory> vertxMetricsFactory() {
-    return registry == null ? Optional.empty() : Optional.of(new MicrometerMetricsFactory(registry));
+    if (registry == null) {
+      return Optional.empty();
+    }
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+    return Optional.of(options -> new CachingVertxMetrics(micrometer.metrics(options), registry));
   }
 }
