@@ -6,6 +6,7 @@ import io.isp.lock.http.HttpSurface;
 import io.isp.lock.http.HttpVerticle;
 import io.isp.lock.engine.LockVerticle;
 import io.isp.lock.metrics.ServiceMetrics;
+import io.isp.lock.session.Sessions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,12 +26,17 @@ public final class ServiceDeployment {
 
   private final Vertx vertx;
   private final HttpAdmission admission;
+  private final Sessions sessions;
+  private final long sessionCloseTimeoutMs;
   private final String lockDeployment;
   private final List<String> httpDeployments;
 
-  private ServiceDeployment(Vertx vertx, HttpAdmission admission, String lockDeployment, List<String> httpDeployments) {
+  private ServiceDeployment(Vertx vertx, HttpAdmission admission, Sessions sessions, long sessionCloseTimeoutMs,
+                            String lockDeployment, List<String> httpDeployments) {
     this.vertx = vertx;
     this.admission = admission;
+    this.sessions = sessions;
+    this.sessionCloseTimeoutMs = sessionCloseTimeoutMs;
     this.lockDeployment = lockDeployment;
     this.httpDeployments = httpDeployments;
   }
@@ -42,19 +48,23 @@ public final class ServiceDeployment {
       : Future.succeededFuture();
     return lock.compose(lockId -> {
       HttpAdmission admission = HttpAdmission.create(config.http());
+      Sessions sessions = new Sessions();
+      metrics.sessions(sessions::count);
       List<Future<String>> http = new ArrayList<>();
       Optional<Integer> managementPort = config.management().port();
       if (config.deploy().http()) {
         HttpSurface surface = managementPort.isPresent() ? HttpSurface.API : HttpSurface.BOTH;
-        http.add(vertx.deployVerticle(() -> new HttpVerticle(config, admission, surface, config.http().port(), metrics.registry()),
+        http.add(vertx.deployVerticle(() -> new HttpVerticle(config, admission, surface, config.http().port(), metrics.registry(), sessions),
           new DeploymentOptions().setInstances(config.deploy().eventLoops())));
       }
       if (managementPort.isPresent() || !config.deploy().http()) {
         // probes and metrics: a handful of requests a minute, one event loop is plenty
         http.add(vertx.deployVerticle(new HttpVerticle(config, admission, HttpSurface.MANAGEMENT,
-          managementPort.orElse(config.http().port()), metrics.registry())));
+          managementPort.orElse(config.http().port()), metrics.registry(), sessions)));
       }
-      return Future.all(http).map(all -> new ServiceDeployment(vertx, admission, lockId, all.list()));
+      // a release is an event-bus request bounded like any other (LockBus): a Redis call or two
+      long sessionCloseTimeoutMs = 2 * config.redis().commandTimeout().toMillis() + 1000;
+      return Future.all(http).map(all -> new ServiceDeployment(vertx, admission, sessions, sessionCloseTimeoutMs, lockId, all.list()));
     });
   }
 
@@ -64,10 +74,15 @@ public final class ServiceDeployment {
    * the requests in flight, and the LockVerticle answers its waiters 503 while their connections,
    * in flight too, can still carry the answer, finishes the Redis calls in flight and refuses new
    * ones. Stopping the LockVerticle first, as before, kept the server accepting connections it then
-   * closed unanswered when its own shutdown came.
+   * closed unanswered when its own shutdown came. Before all that, the WebSocket sessions release
+   * their locks (while the LockVerticle still serves unlocks) and close with 1001.
    */
   public Future<Void> stop() {
     admission.drain();
+    return sessions.closeAll(sessionCloseTimeoutMs).compose(v -> stopVerticles());
+  }
+
+  private Future<Void> stopVerticles() {
     List<Future<Void>> stopping = new ArrayList<>();
     httpDeployments.forEach(id -> stopping.add(vertx.undeploy(id)));
     if (lockDeployment != null) {

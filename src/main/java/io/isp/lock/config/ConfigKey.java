@@ -119,6 +119,16 @@ public final class ConfigKey<T> {
   public static final ConfigKey<Duration> LOCK_DEFAULT_WAIT_TIMEOUT =
     key("lock.defaultWaitTimeout", Duration.ofSeconds(5), ConfigValues::duration);
 
+  /**
+   * A WebSocket session whose peer has sent nothing (no frame, no pong) for this long is over: its
+   * locks are released, its waiting calls cancelled, its connection closed.
+   */
+  public static final ConfigKey<Duration> SESSION_IDLE_TIMEOUT =
+    key("session.idleTimeout", Duration.ofSeconds(3), ConfigValues::positiveDuration);
+  /** How often the server pings a session's peer; must be below {@code session.idleTimeout}. */
+  public static final ConfigKey<Duration> SESSION_PING_INTERVAL =
+    key("session.pingInterval", Duration.ofSeconds(1), ConfigValues::positiveDuration);
+
   public static final ConfigKey<Boolean> CLUSTER_ENABLED = key("cluster.enabled", false, ConfigValues::bool);
   public static final ConfigKey<String> CLUSTER_HOST = key("cluster.host", "127.0.0.1", ConfigValues::string);
   public static final ConfigKey<Integer> CLUSTER_PORT = key("cluster.port", 5701, ConfigValues.integer(1, 65535));

@@ -54,7 +54,7 @@ public final class ConfigReader {
       throw new ConfigException("deploy.lock: false needs cluster.enabled: true (an edge node forwards to lock nodes)");
     }
     HttpConfig http = http();
-    return new ServiceConfig(get(LOG_LEVEL), http, redis(deploy.lock()), lock(), cluster, deploy,
+    return new ServiceConfig(get(LOG_LEVEL), http, redis(deploy.lock()), lock(), session(), cluster, deploy,
       new LogConfig(get(LOG_FORMAT), get(LOG_ACCESS)), management(http, deploy), EffectiveConfig.of(values));
   }
 
@@ -151,6 +151,17 @@ public final class ConfigReader {
     server.ifPresent(addresses::add);
     return RedisTls.from(get(REDIS_TLS_ENABLED), addresses, get(REDIS_TLS_CA_PATH), get(REDIS_TLS_CERT_PATH),
       get(REDIS_TLS_KEY_PATH), get(REDIS_TLS_VERIFY_HOSTNAME));
+  }
+
+  /** A session must be pinged at least once before it can be found silent, or a live peer would be cut. */
+  private SessionConfig session() {
+    Duration idleTimeout = get(SESSION_IDLE_TIMEOUT);
+    Duration pingInterval = get(SESSION_PING_INTERVAL);
+    if (pingInterval.compareTo(idleTimeout) >= 0) {
+      throw new ConfigException("session.pingInterval (" + pingInterval.toMillis() + " ms) must be shorter than session.idleTimeout ("
+        + idleTimeout.toMillis() + " ms): a live peer answers pings, and must be pinged before it counts as silent");
+    }
+    return new SessionConfig(idleTimeout, pingInterval);
   }
 
   private LockLimits lock() {

@@ -5,11 +5,11 @@ package io.isp.lock.config;
  * start-up log line shows it (secrets masked).
  */
 public record ServiceConfig(String logLevel, HttpConfig http, RedisConfig redis, LockLimits lock,
-                            ClusterConfig cluster, DeployConfig deploy,
+                            SessionConfig session, ClusterConfig cluster, DeployConfig deploy,
                             LogConfig log, ManagementConfig management, EffectiveConfig effective) {
 
   public ServiceConfig withRedis(RedisConfig newRedis) {
-    return new ServiceConfig(logLevel, http, newRedis, lock, cluster, deploy,
+    return new ServiceConfig(logLevel, http, newRedis, lock, session, cluster, deploy,
       log, management, effective);
   }
 }

@@ -69,6 +69,17 @@ final class ConnectionGuard {
     ctx.next();
   }
 
+  /**
+   * The connection became a WebSocket session: its request never ends, and the session watches its
+   * peer itself (pings, {@code session.idleTimeout}). Still counted until it closes.
+   */
+  void upgraded(HttpConnection connection) {
+    Watch watch = watches.get(connection);
+    if (watch != null) {
+      watch.stop();
+    }
+  }
+
   /** Whether this connection came in over {@code http.maxConnections}. */
   boolean overLimit(HttpConnection connection) {
     Watch watch = watches.get(connection);

@@ -1,6 +1,7 @@
 package io.isp.lock.http;
 
 import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockBus;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;

@@ -3,11 +3,16 @@ package io.isp.lock.http;
 import io.isp.lock.api.LocalCodec;
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.logging.RequestIdLog;
+import io.isp.lock.session.SessionEndpoint;
+import io.isp.lock.session.Sessions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -17,6 +22,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +34,10 @@ public final class HttpVerticle extends VerticleBase {
 
   static final String API = "/api/isp-lock-service";
   static final String METRICS = "/metrics";
+  /** The WebSocket lock sessions ({@link io.isp.lock.session.SessionEndpoint}). */
+  static final String SESSION_PATH = "/session";
+  /** The subprotocol the session endpoint speaks; a client may offer it beside its token ({@link TokenAuthHandler}). */
+  static final String SESSION_SUBPROTOCOL = "isp-lock.v1";
   static final int MAX_BODY_BYTES = 64 * 1024;
   /** Longest request line read; longer ones get 414. */
   static final int MAX_INITIAL_LINE_BYTES = 8192;
@@ -39,26 +49,29 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpSurface surface;
   private final int port;
   private final Optional<PrometheusMeterRegistry> metrics;
+  private final Sessions sessions;
   private HttpServer server;
   private Router router;
 
   /** The API and the management endpoints on {@code http.port}, without {@code /metrics}. */
   public HttpVerticle(ServiceConfig config, HttpAdmission admission) {
-    this(config, admission, HttpSurface.BOTH, config.http().port(), Optional.empty());
+    this(config, admission, HttpSurface.BOTH, config.http().port(), Optional.empty(), new Sessions());
   }
 
   /**
    * {@code surface} on {@code port} of {@code http.host}, with {@code http.tls.*}. {@code admission}:
    * shared by every HTTP verticle of the process, so the connection cap is the process's.
    * {@code metrics}: what {@code GET /metrics} renders on the management surface; empty, it is 404.
+   * {@code sessions}: the process's WebSocket lock sessions, shared like {@code admission}.
    */
   public HttpVerticle(ServiceConfig config, HttpAdmission admission, HttpSurface surface, int port,
-                      Optional<PrometheusMeterRegistry> metrics) {
+                      Optional<PrometheusMeterRegistry> metrics, Sessions sessions) {
     this.config = config;
     this.admission = admission;
     this.surface = surface;
     this.port = port;
     this.metrics = metrics;
+    this.sessions = sessions;
   }
 
   @Override
@@ -108,7 +121,7 @@ public final class HttpVerticle extends VerticleBase {
       metrics.ifPresent(registry -> MethodRouting.getAndHead(router, METRICS).handler(PrometheusScrapingHandler.create(registry)));
     }
     if (surface.api()) {
-      apiRoutes(router, tokens, adminTokens);
+      apiRoutes(router, tokens, adminTokens, guard);
     }
     this.router = router;
     errorHandlers(router);
@@ -122,7 +135,17 @@ public final class HttpVerticle extends VerticleBase {
       // every call on one connection, and HTTP/2 caps a connection at 100 open streams: the 101st
       // blocked lock call, or the unlock that would free them, failed with "too many concurrent
       // streams". Over HTTP/1.1 each waiting call holds its own connection and none limits another.
-      .setHttp2ClearTextEnabled(false)));
+      .setHttp2ClearTextEnabled(false)
+      // sessions: one text frame of JSON per request, as large as an HTTP body may be (a larger
+      // frame closes the session with 1009: Session); no compression (frames are tens of bytes,
+      // and a deflated frame could inflate past any limit)
+      .setMaxWebSocketFrameSize(MAX_BODY_BYTES)
+      .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setWebSocketSubProtocols(List.of(SESSION_SUBPROTOCOL))
+      // a peer that does not answer our close frame (1001, 1003, 1009) is dropped after this many seconds
+      .setWebSocketClosingTimeout(2)));
     return server.connectionHandler(guard::connected)
       .invalidRequestHandler(accessLog == null ? InvalidRequests::answer : accessLog.invalidRequests(InvalidRequests::answer))
       .requestHandler(router)
@@ -130,7 +153,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** The lock API: {@code /api/isp-lock-service/...} and {@code /openapi.yaml}. */
-  private void apiRoutes(Router router, TokenSet tokens, TokenSet adminTokens) {
+  private void apiRoutes(Router router, TokenSet tokens, TokenSet adminTokens, ConnectionGuard guard) {
     // preallocate: a buffer of the request's Content-Length (bodies are ~60 bytes) instead of 1 KB
     // per request, about a tenth of the service's allocation per lock + unlock pair
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
@@ -146,7 +169,33 @@ public final class HttpVerticle extends VerticleBase {
     MethodRouting.deleteUnder(router, API + LockApi.STATUS_PATH + "*")
       .handler(new AdminAuth(adminTokens, tokens))
       .handler(api::forceUnlock);
+    SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, config, sessions);
+    MethodRouting.getAndHead(router, API + SESSION_PATH).handler(ctx -> openSession(ctx, guard, sessionEndpoint));
     OpenApiRoute.mount(router);
+  }
+
+  /**
+   * A WebSocket upgrade (the token was checked like any API request's) becomes a session; the
+   * connection guard's idle timeout stops there, the session watches its peer with pings. A plain
+   * GET gets 400: nothing but a WebSocket is served here.
+   */
+  private static void openSession(RoutingContext ctx, ConnectionGuard guard, SessionEndpoint endpoint) {
+    HttpServerRequest request = ctx.request();
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    if (request.method() != HttpMethod.GET || upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+      Problems.send(ctx, HttpError.BAD_REQUEST, null,
+        "this endpoint speaks WebSocket only: open it with a WebSocket client (Upgrade: websocket)");
+      return;
+    }
+    HttpConnection connection = request.connection();
+    guard.upgraded(connection);
+    endpoint.upgrade(request, () -> {
+      if (connection instanceof ConnectionBase base) {
+        base.channel().close(); // no close frame, no waiting for the peer's
+      } else {
+        connection.close();
+      }
+    });
   }
 
   private void errorHandlers(Router router) {

@@ -2,8 +2,10 @@ package io.isp.lock.http;
 
 import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.ForceUnlockCommand;
+import io.isp.lock.api.JsonBodies;
 import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockBus;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockRequests;

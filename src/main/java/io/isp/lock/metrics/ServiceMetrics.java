@@ -1,6 +1,7 @@
 package io.isp.lock.metrics;
 
 import io.isp.lock.config.ManagementConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /**
  * The metrics of one service instance ({@code metrics.enabled}): a Prometheus registry of its own
@@ -65,6 +67,16 @@ public final class ServiceMetrics {
 
   public LockMetrics lock() {
     return lock;
+  }
+
+  /** {@code isp_lock_sessions}: the WebSocket lock sessions open on this node, as {@code open} counts them. */
+  public void sessions(IntSupplier open) {
+    if (registry != null) {
+      Gauge.builder("isp.lock.sessions", open, IntSupplier::getAsInt)
+        .description("WebSocket lock sessions open on this node")
+        .strongReference(true)
+        .register(registry);
+    }
   }
 
   /** {@code options} with Vert.x's metrics switched on, when they are; a copy either way. */

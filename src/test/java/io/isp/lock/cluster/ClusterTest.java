@@ -6,6 +6,7 @@ import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.PrometheusText;
 import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.ServiceUnderTest;
+import io.isp.lock.support.SessionClient;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
@@ -115,6 +116,20 @@ class ClusterTest {
 
   private static double lockCalls(ServiceUnderTest node) {
     return node.metrics().value("isp_lock_requests_total", "op", "lock", "outcome", "ok");
+  }
+
+  @Test
+  @DisplayName("a WebSocket session on the edge node: its lock is renewed through the cluster, and released when it closes")
+  void sessionOnTheEdge() {
+    try (SessionClient session = SessionClient.open(edge.port())) {
+      JsonObject granted = session.lock("session-edge", 1, 0);
+      assertThat(granted.getBoolean("ok")).as(granted.encode()).isTrue();
+      // renewed past 2x its TTL by EXTENDs that cross the cluster
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+        .until(() -> lockNodeA.get(API + "/locks/session-edge").json().getBoolean("locked"));
+      assertThat(session.unsolicited()).isEmpty();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !lockNodeB.get(API + "/locks/session-edge").json().getBoolean("locked"));
   }
 
   @Test

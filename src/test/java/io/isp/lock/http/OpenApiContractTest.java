@@ -569,6 +569,8 @@ class OpenApiContractTest {
     samples.put("listLocks", new SampleRequest("GET", API + "/locks", null));
     samples.put("lockStatus", new SampleRequest("GET", API + "/locks/sample", null));
     samples.put("forceUnlock", new SampleRequest("DELETE", API + "/locks/sample", null));
+    // a plain GET: java.net.http cannot upgrade to a WebSocket (SessionProtocolTest opens sessions)
+    samples.put("openSession", new SampleRequest("GET", API + "/session", null));
     samples.put("live", new SampleRequest("GET", "/health/live", null));
     samples.put("ready", new SampleRequest("GET", "/health/ready", null));
     samples.put("metrics", new SampleRequest("GET", "/metrics", null));

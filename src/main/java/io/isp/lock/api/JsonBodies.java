@@ -1,20 +1,17 @@
-package io.isp.lock.http;
+package io.isp.lock.api;
 
-import io.isp.lock.api.ErrorCode;
-import io.isp.lock.api.LockException;
-import io.isp.lock.api.Unicode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
-/** Reads a request body as a JSON object, or says why it is not one ({@code invalid_json}). */
-final class JsonBodies {
+/** Reads a request body (or a WebSocket session's text frame) as a JSON object, or says why it is not one ({@code invalid_json}). */
+public final class JsonBodies {
 
   private JsonBodies() {
   }
 
-  static JsonObject parse(Buffer raw) {
+  public static JsonObject parse(Buffer raw) {
     if (raw == null || raw.length() == 0) {
       throw invalid("the request body must be a JSON object, got nothing");
     }

@@ -1,13 +1,5 @@
-package io.isp.lock.http;
+package io.isp.lock.api;
 
-import io.isp.lock.api.ErrorCode;
-import io.isp.lock.api.ForceReleased;
-import io.isp.lock.api.LockPage;
-import io.isp.lock.api.LockAddresses;
-import io.isp.lock.api.LockException;
-import io.isp.lock.api.LockGrant;
-import io.isp.lock.api.LockStatus;
-import io.isp.lock.api.Released;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,31 +10,31 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
 /**
- * How the HTTP verticle reaches a LockVerticle. When one runs in this JVM, the validated command
+ * How a front end (the HTTP API, a WebSocket session) reaches a LockVerticle. When one runs in this JVM, the validated command
  * goes to it by reference ({@link io.isp.lock.api.LocalCodec}) and the typed reply comes back: no
  * JSON copy, no second validation, and this node's waiters share this node's queues. An edge node
  * (no LockVerticle here) sends the documented JSON across the cluster.
  */
-final class LockBus {
+public final class LockBus {
 
   private final Vertx vertx;
   private final boolean local;
   private final long commandTimeoutMs;
 
-  LockBus(Vertx vertx, boolean localLockVerticle, long commandTimeoutMs) {
+  public LockBus(Vertx vertx, boolean localLockVerticle, long commandTimeoutMs) {
     this.vertx = vertx;
     this.local = localLockVerticle;
     this.commandTimeoutMs = commandTimeoutMs;
   }
 
   /** Sends {@code command} and answers the reply body, or fails with the {@link LockException} to send the client. */
-  <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
+  public <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
                                  long waitMs, String requestId) {
     return request(address, command, commandJson, waitMs, requestId, null);
   }
 
   /** {@code actor}: who an operator's request comes from, for the audit line (null: none). */
-  <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
+  public <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> commandJson,
                                  long waitMs, String requestId, String actor) {
     DeliveryOptions delivery = new DeliveryOptions()
       // the LockVerticle answers within the wait plus a Redis call or two; past that it is gone
@@ -58,12 +50,12 @@ final class LockBus {
   }
 
   /** Published to every node: ends the wait of {@code requestId} wherever it waits. */
-  void cancel(String requestId) {
+  public void cancel(String requestId) {
     vertx.eventBus().publish(LockAddresses.CANCEL, new JsonObject().put("requestId", requestId));
   }
 
-  /** What a failed event-bus request means to an HTTP client. */
-  static LockException toProblem(Throwable failure) {
+  /** What a failed event-bus request means to a client. */
+  public static LockException toProblem(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case NO_HANDLERS -> new LockException(ErrorCode.LOCK_SERVICE_UNAVAILABLE, "no lock service is running");

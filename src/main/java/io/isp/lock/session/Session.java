@@ -1,0 +1,419 @@
+package io.isp.lock.session;
+
+import io.isp.lock.api.ErrorCode;
+import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockCommand;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.StatusQuery;
+import io.isp.lock.api.UnlockCommand;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection and the locks it holds: it serves the peer's requests over the event bus
+ * as the HTTP API does, renews every lock it holds at a third of its TTL, and tells the peer when a
+ * renewal finds one gone. When the connection closes, or the peer falls silent for
+ * {@code session.idleTimeout}, the session ends: its locks are released and its waiting calls
+ * cancelled. Confined to the event loop of the HTTP verticle that accepted the connection.
+ */
+final class Session {
+
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+  /** Locks held and lock calls in progress, together; a peer wanting more opens another session. */
+  static final int MAX_LOCKS = 1000;
+  /** Requests awaiting their reply (lock calls waiting for a key among them). */
+  static final int MAX_PENDING = 1000;
+  /** Largest message (the frames of one text message together), as for HTTP bodies. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
+  /** A renewal that failed for a reason other than the lock being gone is tried again this soon at the latest. */
+  static final long RETRY_MS = 500;
+
+  static final short GOING_AWAY = 1001;
+  static final short UNSUPPORTED_DATA = 1003;
+  static final short MESSAGE_TOO_BIG = 1009;
+
+  /** A lock this session holds, and its renewal. */
+  private static final class Held {
+    final String key;
+    final String lockKey;
+    long ttlMs;
+    Long fencingToken;
+    long renewalTimer = -1;
+
+    Held(String key, String lockKey, long ttlMs, Long fencingToken) {
+      this.key = key;
+      this.lockKey = lockKey;
+      this.ttlMs = ttlMs;
+      this.fencingToken = fencingToken;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ServerWebSocket socket;
+  private final Runnable hardClose;
+  private final SessionEndpoint endpoint;
+  private final long idleTimeoutNanos;
+  private final long pingIntervalMs;
+  private final Map<String, Held> held = new HashMap<>();
+  /** Keys this session waits for, with the request id that cancels the wait. */
+  private final Map<String, String> acquiring = new HashMap<>();
+  private int pending;
+  private long messageBytes;
+  private long lastHeard = System.nanoTime();
+  private long pingTimer = -1;
+  private long idleTimer = -1;
+  private boolean ended;
+  private Future<Void> released;
+
+  Session(Vertx vertx, ServerWebSocket socket, Runnable hardClose, SessionEndpoint endpoint) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.socket = socket;
+    this.hardClose = hardClose;
+    this.endpoint = endpoint;
+    this.idleTimeoutNanos = endpoint.config().idleTimeout().toNanos();
+    this.pingIntervalMs = Math.max(1, endpoint.config().pingInterval().toMillis());
+  }
+
+  void start() {
+    // every frame and pong is a sign of life; the frame handler sees each frame before the text
+    // aggregator does, so a message too large is refused before it is assembled
+    socket.frameHandler(this::frameArrived);
+    socket.textMessageHandler(this::received);
+    socket.pongHandler(pong -> heard());
+    socket.closeHandler(closed -> end("the connection closed"));
+    socket.exceptionHandler(this::failed);
+    pingTimer = vertx.setPeriodic(pingIntervalMs, tick -> socket.writePing(Buffer.buffer()));
+    idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + 1, fired -> idleCheck());
+  }
+
+  Context context() {
+    return context;
+  }
+
+  /** Shutdown: sends the unlocks, closes with 1001 at once, and completes when the unlocks are answered. */
+  Future<Void> shutdown() {
+    Future<Void> releases = end("the service is shutting down");
+    socket.close(GOING_AWAY, "the service is shutting down");
+    return releases;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Frames
+
+  /**
+   * A frame the WebSocket decoder refused (over 64 KiB: 1009; a text frame that is not UTF-8: 1007;
+   * a protocol violation: 1002). Vert.x drops the connection right after this handler; the close
+   * frame written here, on the event loop, goes out first, so the peer learns why.
+   */
+  private void failed(Throwable error) {
+    if (error instanceof CorruptedWebSocketFrameException corrupted && !socket.isClosed()) {
+      closeWith((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, () -> "session " + socket.remoteAddress() + ": " + error);
+    }
+  }
+
+  private void frameArrived(WebSocketFrame frame) {
+    heard();
+    if (frame.isBinary()) {
+      closeWith(UNSUPPORTED_DATA, "binary frames are not accepted: send JSON text");
+      return;
+    }
+    if (frame.isText() || frame.isContinuation()) {
+      messageBytes += frame.binaryData().length();
+      if (messageBytes > MAX_MESSAGE_BYTES) {
+        closeWith(MESSAGE_TOO_BIG, "a message may be at most " + MAX_MESSAGE_BYTES + " bytes");
+        return;
+      }
+      if (frame.isFinal()) {
+        messageBytes = 0;
+      }
+    }
+  }
+
+  private void received(String text) {
+    if (ended) {
+      return;
+    }
+    Frame frame;
+    try {
+      frame = Frame.parse(text);
+    } catch (Frame.Invalid invalid) {
+      send(Replies.failed(invalid.id(), invalid.problem()));
+      return;
+    }
+    if (pending >= MAX_PENDING) {
+      send(Replies.failed(frame.id(), SessionError.TOO_MANY_REQUESTS, null,
+        "this session has " + MAX_PENDING + " requests awaiting their reply; wait for some, or open another session"));
+      return;
+    }
+    try {
+      switch (frame.op()) {
+        case LOCK -> lock(frame);
+        case UNLOCK -> unlock(frame);
+        case EXTEND -> extend(frame);
+        case STATUS -> status(frame);
+      }
+    } catch (LockException invalid) {
+      send(Replies.failed(frame.id(), invalid));
+    }
+  }
+
+  private void lock(Frame frame) {
+    LockCommand command = endpoint.requests().lock(frame.body());
+    String key = command.key();
+    if (held.containsKey(key) || acquiring.containsKey(key)) {
+      throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(key) ? "holds" : "is already waiting for")
+        + " '" + key + "'; a session takes each key once");
+    }
+    if (held.size() + acquiring.size() >= MAX_LOCKS) {
+      send(Replies.failed(frame.id(), SessionError.TOO_MANY_LOCKS, null,
+        "this session holds or waits for " + MAX_LOCKS + " keys; release some, or open another session"));
+      return;
+    }
+    String requestId = endpoint.nextRequestId();
+    acquiring.put(key, requestId);
+    request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
+      acquiring.remove(key);
+      if (outcome.failed()) {
+        send(Replies.failed(frame.id(), (LockException) outcome.cause()));
+        return;
+      }
+      JsonObject grant = outcome.result();
+      String lockKey = grant.getString("lockKey");
+      if (ended) {
+        // granted as the session ended (the grant and the cancel crossed): nobody holds it
+        giveBack(key, lockKey, requestId);
+        return;
+      }
+      Held lock = new Held(key, lockKey, command.ttlMs(), grant.getLong("fencingToken"));
+      held.put(key, lock);
+      scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+      send(Replies.ok(frame.id(), grant));
+    });
+  }
+
+  /** The session's lock on the key, unless a {@code lockKey} is given: then that one (it must be the session's if it holds the key). */
+  private void unlock(Frame frame) {
+    String key = endpoint.requests().status(frame.body()).key();
+    Held lock = held.get(key);
+    String lockKey = ownerToken(frame, lock);
+    if (lockKey == null) {
+      return;
+    }
+    if (lock != null) {
+      forget(lock);
+    }
+    request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, endpoint.nextRequestId())
+      .onComplete(outcome -> {
+        if (outcome.failed() && lock != null && !ended && !held.containsKey(key) && !gone(outcome.cause())) {
+          // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
+          held.put(key, lock);
+          scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
+        }
+        reply(frame, outcome);
+      });
+  }
+
+  private void extend(Frame frame) {
+    String key = endpoint.requests().status(frame.body()).key();
+    Held lock = held.get(key);
+    String lockKey = ownerToken(frame, lock);
+    if (lockKey == null) {
+      return;
+    }
+    ExtendCommand command = endpoint.requests().extend(frame.body().copy().put("lockKey", lockKey));
+    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (lock != null && held.get(key) == lock) {
+        if (outcome.succeeded()) {
+          lock.ttlMs = command.ttlMs();
+          lock.fencingToken = outcome.result().getLong("fencingToken", lock.fencingToken);
+          scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+        } else if (gone(outcome.cause())) {
+          lost(lock);
+        }
+      }
+      reply(frame, outcome);
+    });
+  }
+
+  private void status(Frame frame) {
+    StatusQuery query = endpoint.requests().status(frame.body());
+    request(LockAddresses.STATUS, query, StatusQuery::toJson, 0, endpoint.nextRequestId())
+      .onComplete(outcome -> reply(frame, outcome));
+  }
+
+  /**
+   * The owner token an unlock or extend acts with: the session's own, or the one given, which must
+   * then be the session's if it holds the key (a lock taken elsewhere, over HTTP, may be named too).
+   * Null after answering why there is none.
+   */
+  private String ownerToken(Frame frame, Held lock) {
+    if (frame.body().getValue("lockKey") == null) {
+      if (lock == null) {
+        String key = frame.body().getString("key");
+        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no lock on '" + key + "'"
+          + (acquiring.containsKey(key) ? " (its lock call is still waiting)" : ""))));
+        return null;
+      }
+      return lock.lockKey;
+    }
+    String given = endpoint.requests().unlock(frame.body()).lockKey();
+    if (lock != null && !lock.lockKey.equals(given)) {
+      send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_OWNER,
+        "this session holds '" + lock.key + "' with another lockKey than the one given")));
+      return null;
+    }
+    return given;
+  }
+
+  private void reply(Frame frame, io.vertx.core.AsyncResult<JsonObject> outcome) {
+    send(outcome.succeeded() ? Replies.ok(frame.id(), outcome.result()) : Replies.failed(frame.id(), (LockException) outcome.cause()));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Renewal
+
+  /** A third of the TTL: two renewals may fail (a Redis hiccup) before the lock would expire. */
+  static long renewalDelay(long ttlMs) {
+    return Math.max(1, ttlMs / 3);
+  }
+
+  private void scheduleRenewal(Held lock, long delayMs) {
+    if (lock.renewalTimer != -1) {
+      vertx.cancelTimer(lock.renewalTimer);
+    }
+    lock.renewalTimer = vertx.setTimer(delayMs, fired -> {
+      lock.renewalTimer = -1;
+      renew(lock);
+    });
+  }
+
+  private void renew(Held lock) {
+    if (ended || held.get(lock.key) != lock) {
+      return;
+    }
+    ExtendCommand command = new ExtendCommand(lock.key, lock.lockKey, lock.ttlMs);
+    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (ended || held.get(lock.key) != lock || lock.renewalTimer != -1) {
+        return; // unlocked, ended, or extended by the peer meanwhile (which scheduled the next renewal)
+      }
+      if (outcome.succeeded()) {
+        scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+      } else if (gone(outcome.cause())) {
+        lost(lock);
+      } else {
+        // Redis away, or the lock service: the lock may still be there; try again soon
+        LOG.log(System.Logger.Level.DEBUG, () -> "renewing a session's lock failed: " + outcome.cause().getMessage());
+        scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
+      }
+    });
+  }
+
+  /** Whether a failure says the lock is no longer the session's: expired, force-unlocked, lost in a failover. */
+  private static boolean gone(Throwable failure) {
+    return failure instanceof LockException problem
+      && (problem.error() == ErrorCode.NOT_HELD || problem.error() == ErrorCode.NOT_OWNER);
+  }
+
+  private void lost(Held lock) {
+    forget(lock);
+    send(Replies.lost(lock.key, lock.fencingToken));
+  }
+
+  private void forget(Held lock) {
+    held.remove(lock.key, lock);
+    if (lock.renewalTimer != -1) {
+      vertx.cancelTimer(lock.renewalTimer);
+      lock.renewalTimer = -1;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Liveness and the end
+
+  private void heard() {
+    lastHeard = System.nanoTime();
+  }
+
+  /** Set for the idle timeout after the last sign of life; moved lazily (it re-arms for what is left). */
+  private void idleCheck() {
+    idleTimer = -1;
+    if (ended) {
+      return;
+    }
+    long left = lastHeard + idleTimeoutNanos - System.nanoTime();
+    if (left > 0) {
+      idleTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1), fired -> idleCheck());
+      return;
+    }
+    end("the peer was silent for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms");
+    // a peer that does not read would never answer a close frame: drop the connection
+    hardClose.run();
+  }
+
+  private void closeWith(short status, String reason) {
+    end(reason);
+    socket.close(status, reason);
+  }
+
+  /**
+   * Ends the session once: cancels its waiting calls (a grant that crosses the cancel is given back
+   * when it arrives) and releases its locks. Completes when the releases are answered.
+   */
+  private Future<Void> end(String why) {
+    if (ended) {
+      return released;
+    }
+    ended = true;
+    LOG.log(System.Logger.Level.DEBUG, () -> "session " + socket.remoteAddress() + " ended (" + why + "): releasing "
+      + held.size() + " locks, cancelling " + acquiring.size() + " waiting calls");
+    vertx.cancelTimer(pingTimer);
+    if (idleTimer != -1) {
+      vertx.cancelTimer(idleTimer);
+    }
+    acquiring.values().forEach(endpoint.bus()::cancel);
+    List<Future<?>> releases = new ArrayList<>();
+    for (Held lock : new ArrayList<>(held.values())) {
+      forget(lock);
+      releases.add(giveBack(lock.key, lock.lockKey, endpoint.nextRequestId()));
+    }
+    endpoint.sessions().closed(this);
+    released = Future.join(releases).mapEmpty();
+    return released;
+  }
+
+  private Future<JsonObject> giveBack(String key, String lockKey, String requestId) {
+    return request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, requestId)
+      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's lock failed ("
+        + error.getMessage() + "); it expires at its TTL"));
+  }
+
+  private <C> Future<JsonObject> request(String address, C command, java.util.function.Function<C, JsonObject> json,
+                                         long waitMs, String requestId) {
+    pending++;
+    return endpoint.bus().request(address, command, json, waitMs, requestId).andThen(done -> pending--);
+  }
+
+  private void send(JsonObject message) {
+    if (!ended && !socket.isClosed()) {
+      socket.writeTextMessage(message.encode());
+    }
+  }
+}
