@@ -93,7 +93,23 @@ public final class LockCli {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
       .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
-    return new LockCli(arguments, events, new SessionClient(vertx, events)).holdWhileRunning();
+    int exitCode = new LockCli(arguments, events, new SessionClient(vertx, events)).holdWhileRunning();
+    stop(vertx);
+    return exitCode;
+  }
+
+  /**
+   * Stops Vert.x before the JVM exits: the JVM's exit waits up to 300 ms for threads still in
+   * native code, and an event loop waiting in epoll is one. Closing it first saves that time.
+   */
+  private static void stop(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // exiting anyway
+    }
   }
 
   private int holdWhileRunning() {

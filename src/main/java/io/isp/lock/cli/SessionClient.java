@@ -93,6 +93,7 @@ final class SessionClient {
   /** Pings every {@link #PING_INTERVAL_MS} and watches for silence, every {@link #CHECK_INTERVAL_MS}. */
   private final class Heartbeat implements io.vertx.core.Handler<Long> {
     private long lastPingNanos = System.nanoTime();
+    private long lastTickNanos = System.nanoTime();
 
     @Override
     public void handle(Long timerId) {
@@ -101,6 +102,14 @@ final class SessionClient {
         return;
       }
       long now = System.nanoTime();
+      boolean stalled = now - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS / 2);
+      lastTickNanos = now;
+      if (stalled) {
+        // this process stood still (a GC pause, a starved CPU), not necessarily the service: what it
+        // sent meanwhile is read before the next tick, which judges the silence
+        socket.writePing(Buffer.buffer());
+        return;
+      }
       if (now - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS)) {
         vertx.cancelTimer(timerId);
         events.add(new CliEvent.SessionEnded("the service did not answer for "
