@@ -26,12 +26,17 @@ final class LockCommandProcess implements AutoCloseable {
   }
 
   static LockCommandProcess start(Map<String, String> env, Path workDir, String... args) {
+    return start(List.of(), env, workDir, args);
+  }
+
+  /** With these options for the lock command's JVM (e.g. {@code -Djavax.net.ssl.trustStore=...}). */
+  static LockCommandProcess start(List<String> jvmOptions, Map<String, String> env, Path workDir, String... args) {
     try {
       Path out = Files.createTempFile("isp-lock-cli", ".out");
       Path err = Files.createTempFile("isp-lock-cli", ".err");
-      List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), "io.isp.lock.Main", "lock"));
+      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.isp.lock.Main", "lock"));
       command.addAll(List.of(args));
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);

@@ -3,6 +3,7 @@ package io.isp.lock.cli;
 import io.isp.lock.support.FreePorts;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
+import io.isp.lock.support.TestCertificates;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.isp.lock.support.ServiceUnderTest.API;
@@ -24,6 +26,9 @@ import static org.awaitility.Awaitility.await;
 class LockCommandProcessTest {
 
   private static final String ADMIN_TOKEN = "lock-command-admin";
+
+  @RegisterExtension
+  static final TestCertificates certs = TestCertificates.fixture();
 
   @RegisterExtension
   static final ServiceUnderTest service = ServiceUnderTest.onSharedRedis(new JsonObject()
@@ -152,6 +157,31 @@ class LockCommandProcessTest {
         assertThat(right.awaitExit(60)).as("stderr: %s", right.stderr()).isZero();
       }
       assertThat(exists("ran")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("https:// talks TLS to the service, trusting the JVM's trust store; a certificate it does not trust: 69")
+  void overHttps() throws Exception {
+    TestCertificates.Authority ca = certs.authority("lock command CA");
+    TestCertificates.Pem server = certs.server(ca, "lock service", "IP:127.0.0.1", "DNS:localhost");
+    Path trustStore = dir.resolve("trust.p12");
+    Process keytool = new ProcessBuilder("keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", ca.cert().toString(),
+      "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+    String keytoolOutput = new String(keytool.getInputStream().readAllBytes());
+    assertThat(keytool.waitFor()).as(keytoolOutput).isZero();
+    JsonObject tls = new JsonObject().put("certPath", server.cert().toString()).put("keyPath", server.key().toString());
+    try (ServiceUnderTest secured = ServiceUnderTest.start(new JsonObject().put("http", new JsonObject().put("tls", tls)))) {
+      Map<String, String> env = Map.of("ISP_LOCK_URL", "https://127.0.0.1:" + secured.port());
+      try (LockCommandProcess trusting = LockCommandProcess.start(List.of("-Djavax.net.ssl.trustStore=" + trustStore,
+        "-Djavax.net.ssl.trustStorePassword=changeit"), env, dir, "tls-key", "--", "touch", "ran")) {
+        assertThat(trusting.awaitExit(60)).as("stderr: %s", trusting.stderr()).isZero();
+      }
+      assertThat(exists("ran")).isTrue();
+      try (LockCommandProcess untrusting = LockCommandProcess.start(env, dir, "tls-key", "--", "true")) {
+        assertThat(untrusting.awaitExit(60)).as("stderr: %s", untrusting.stderr()).isEqualTo(69);
+        assertThat(untrusting.stderr()).contains("cannot open a session");
+      }
     }
   }
 
