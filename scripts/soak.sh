@@ -12,8 +12,8 @@
 # on Ctrl-C: a Redis master and a replica and three Sentinels (quorum 2) as redis-server processes;
 # the service jar, built in a copy of the tree, in Sentinel mode; the load generator
 # (io.isp.lock.soak.SoakLoad, from the test classes). The load: clients on keys of their own
-# (uncontended), on 3 hot keys, queued on one key (waiters), and holding 2 keys by extending them.
-# Sessions are not in the mix: the service has none yet.
+# (uncontended), on 3 hot keys, queued on one key (waiters), holding 2 keys by extending them, and
+# holding 2 keys through WebSocket sessions (TTL 1 s, held 2.5 s: only the session's renewals keep them).
 #
 # A failover: SIGKILL the master (a crash, the case in which asynchronous replication can lose a
 # lock), wait until the Sentinels name the replica, then start the old master again, empty, as a

@@ -2,7 +2,8 @@
 -- ARGV[1] SCAN MATCH pattern (the lock keys under a user prefix, glob characters escaped);
 -- ARGV[2] the SCAN cursor to start from; ARGV[3] the page size; ARGV[4] the last key already listed
 -- from that cursor's batch ('' for none); ARGV[5] the lock keys' prefix ("P::"); ARGV[6] the fencing
--- keys' prefix ("P:fence:").
+-- keys' prefix ("P:fence:"), or '' to leave tokens out (Redis Cluster: each slot's fencing keys carry
+-- their own hash tag; the caller reads them).
 -- Returns {cursor, last key, user key 1, TTL ms 1, fencing token 1 or false, ...}. The page goes on at
 -- {cursor, last key}: within a batch keys are taken in sorted order, so a page that fills in the middle
 -- of a batch resumes right after its last key. Cursor '0' with last key '' means the end.
@@ -29,7 +30,7 @@ for _ = 1, 10 do
         local user_key = string.sub(key, #ARGV[5] + 1)
         page[#page + 1] = user_key
         page[#page + 1] = ttl
-        page[#page + 1] = redis.call('GET', ARGV[6] .. user_key)
+        page[#page + 1] = ARGV[6] ~= '' and redis.call('GET', ARGV[6] .. user_key)
         taken = taken + 1
       end
     end

@@ -37,12 +37,27 @@ class MainProcessTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  @DisplayName("neither redis.server nor redis.sentinel: exits 2 naming both keys")
+  @DisplayName("neither redis.server nor redis.sentinel nor redis.cluster: exits 2 naming the three keys")
   void invalidConfigExits2(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("c.yaml"), "redis:\n  server: \"\"\n");
     try (ServiceProcess service = ServiceProcess.start(Map.of(), "--config", config.toString())) {
       assertThat(service.awaitExit(30)).isEqualTo(2);
-      assertThat(service.output()).contains("redis.server").contains("redis.sentinel");
+      assertThat(service.output()).contains("redis.server").contains("redis.sentinel.addresses").contains("redis.cluster.nodes");
+    }
+  }
+
+  @Test
+  @DisplayName("redis.cluster.nodes from the environment with redis.server still set, or with a redis.db: exits 2 naming the keys")
+  void clusterConfigExits2() {
+    // the shipped file sets redis.server: REDIS_CLUSTER_NODES alone makes two topologies
+    try (ServiceProcess service = ServiceProcess.start(Map.of("REDIS_CLUSTER_NODES", "127.0.0.1:7000,127.0.0.1:7001"))) {
+      assertThat(service.awaitExit(30)).isEqualTo(2);
+      assertThat(service.output()).contains("redis.server and redis.cluster.nodes are");
+    }
+    try (ServiceProcess service = ServiceProcess.start(Map.of("REDIS_SERVER", "", "REDIS_DB", "3",
+      "REDIS_CLUSTER_NODES", "127.0.0.1:7000"))) {
+      assertThat(service.awaitExit(30)).isEqualTo(2);
+      assertThat(service.output()).contains("redis.db").contains("redis.cluster.nodes");
     }
   }
 

@@ -67,7 +67,7 @@ public final class ConfigKey<T> {
   /** {@code GET /metrics} and Vert.x's metrics; false: neither (404, and no metrics SPI in Vert.x). */
   public static final ConfigKey<Boolean> METRICS_ENABLED = key("metrics.enabled", true, ConfigValues::bool);
 
-  /** A private redis-server for this process ({@code --dev}); redis.server and redis.sentinel are ignored. */
+  /** A private redis-server for this process ({@code --dev}); redis.server, redis.sentinel and redis.cluster are ignored. */
   public static final ConfigKey<Boolean> REDIS_EMBEDDED = key("redis.embedded", false, ConfigValues::bool);
   public static final ConfigKey<Optional<String>> REDIS_SERVER =
     key("redis.server", Optional.empty(), ConfigValues::optionalString);
@@ -99,6 +99,9 @@ public final class ConfigKey<T> {
   public static final ConfigKey<String> REDIS_SENTINEL_PASSWORD = key("redis.sentinel.password", "", ConfigValues::secret);
   public static final ConfigKey<Optional<String>> REDIS_SENTINEL_PASSWORD_FILE =
     key("redis.sentinel.passwordFile", Optional.empty(), ConfigValues::optionalString);
+  /** Seed nodes of a Redis Cluster ({@code host:port}, comma-separated in the environment): selects cluster mode. */
+  public static final ConfigKey<List<String>> REDIS_CLUSTER_NODES =
+    key("redis.cluster.nodes", List.of(), ConfigValues::list);
   /** TLS to Redis and the Sentinels; a rediss:// address turns it on too. */
   public static final ConfigKey<Boolean> REDIS_TLS_ENABLED = key("redis.tls.enabled", false, ConfigValues::bool);
   /** PEM CA(s) Redis's certificate must chain to; absent: the JVM's default trust. */

@@ -85,9 +85,23 @@ public final class ConfigReader {
     boolean embedded = get(REDIS_EMBEDDED);
     Optional<String> server = get(REDIS_SERVER);
     List<String> sentinelAddresses = get(REDIS_SENTINEL_ADDRESSES);
-    if (lockRole && !embedded && server.isPresent() == !sentinelAddresses.isEmpty()) {
-      throw new ConfigException("exactly one of redis.server and redis.sentinel (redis.sentinel.addresses) must be set"
-        + (server.isPresent() ? ", but both are" : ", but neither is"));
+    List<String> clusterNodes = get(REDIS_CLUSTER_NODES);
+    List<String> topologies = new ArrayList<>();
+    server.ifPresent(set -> topologies.add("redis.server"));
+    if (!sentinelAddresses.isEmpty()) {
+      topologies.add("redis.sentinel.addresses");
+    }
+    if (!clusterNodes.isEmpty()) {
+      topologies.add("redis.cluster.nodes");
+    }
+    if (lockRole && !embedded && topologies.size() != 1) {
+      throw new ConfigException("exactly one of redis.server, redis.sentinel.addresses and redis.cluster.nodes must be set"
+        + (topologies.isEmpty() ? ", but none is" : ", but " + String.join(" and ", topologies) + " are"));
+    }
+    int db = get(REDIS_DB);
+    String prefix = get(REDIS_PREFIX);
+    if (lockRole && !clusterNodes.isEmpty() && !embedded) {
+      clusterChecks(db, prefix);
     }
     Optional<String> masterName = get(REDIS_SENTINEL_MASTER_NAME);
     String sentinelUser = get(REDIS_SENTINEL_USERNAME);
@@ -106,9 +120,26 @@ public final class ConfigReader {
     if (maxPoolWaiting < maxPoolSize) {
       throw new ConfigException("redis.maxPoolSize must be >= 1 and redis.maxPoolWaiting >= redis.maxPoolSize");
     }
-    return new RedisConfig(server, get(REDIS_USER_NAME), password(REDIS_PASSWORD, REDIS_PASSWORD_FILE, usesRedis), get(REDIS_DB), get(REDIS_PREFIX),
+    List<String> tlsAddresses = new ArrayList<>(sentinelAddresses);
+    tlsAddresses.addAll(clusterNodes);
+    server.ifPresent(tlsAddresses::add);
+    return new RedisConfig(server, get(REDIS_USER_NAME), password(REDIS_PASSWORD, REDIS_PASSWORD_FILE, usesRedis), db, prefix,
       get(REDIS_DEFAULT_TIMEOUT), get(REDIS_COMMAND_TIMEOUT), sentinel, maxPoolSize, maxPoolWaiting,
-      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded, redisTls(server, sentinelAddresses));
+      get(REDIS_MIN_REPLICAS_TO_ACK), get(REDIS_REPLICA_ACK_TIMEOUT), embedded, redisTls(tlsAddresses), clusterNodes);
+  }
+
+  /**
+   * A cluster has only database 0. A prefix with a brace would put its own hash tag in every key,
+   * where the internal keys need theirs (see io.isp.lock.redis.HashSlots): refused rather than half working.
+   */
+  private static void clusterChecks(int db, String prefix) {
+    if (db != 0) {
+      throw new ConfigException("redis.db: a Redis Cluster has only database 0, but " + db + " is set with redis.cluster.nodes");
+    }
+    if (prefix.contains("{") || prefix.contains("}")) {
+      throw new ConfigException("redis.prefix: may not contain '{' or '}' with redis.cluster.nodes (the service puts"
+        + " its own hash tags in its keys)");
+    }
   }
 
   /**
@@ -146,9 +177,7 @@ public final class ConfigReader {
     return new ConfigException(valueKey + " and " + fileKey + " are both set: give the secret one way only");
   }
 
-  private RedisTls redisTls(Optional<String> server, List<String> sentinelAddresses) {
-    List<String> addresses = new ArrayList<>(sentinelAddresses);
-    server.ifPresent(addresses::add);
+  private RedisTls redisTls(List<String> addresses) {
     return RedisTls.from(get(REDIS_TLS_ENABLED), addresses, get(REDIS_TLS_CA_PATH), get(REDIS_TLS_CERT_PATH),
       get(REDIS_TLS_KEY_PATH), get(REDIS_TLS_VERIFY_HOSTNAME));
   }

@@ -49,7 +49,7 @@ public record RedisTls(boolean enabled, Optional<String> caPath, Optional<String
     if (on) {
       addresses.stream().filter(address -> scheme(address).equals("redis")).findFirst().ifPresent(address -> {
         throw new ConfigException("TLS to Redis is on (redis.tls.enabled, or a rediss:// address), but '" + address
-          + "' asks for plain text (redis://): use rediss:// or host:port (in redis.server or redis.sentinel.addresses)");
+          + "' asks for plain text (redis://): use rediss:// or host:port (in redis.server, redis.sentinel.addresses or redis.cluster.nodes)");
       });
     }
     return new RedisTls(on, caPath, certPath, keyPath, verifyHostname);

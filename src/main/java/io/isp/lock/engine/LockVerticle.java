@@ -19,13 +19,18 @@ import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.RedisMasters;
+import io.isp.lock.redis.ClusterMaster;
+import io.isp.lock.redis.ReleaseNotices;
 import io.isp.lock.redis.ReleaseSubscriber;
+import io.isp.lock.redis.ShardedReleaseSubscriber;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Owns the Redis client and serves the lock addresses (see {@link LockEndpoints}) with
@@ -43,7 +48,7 @@ public final class LockVerticle extends VerticleBase {
   private RedisMaster master;
   private RedisLockStore store;
   private WaitQueues queues;
-  private ReleaseSubscriber subscriber;
+  private ReleaseNotices subscriber;
   private LockEndpoints endpoints;
   private WaiterCounts waiterCounts;
 
@@ -73,10 +78,15 @@ public final class LockVerticle extends VerticleBase {
     store = new RedisLockStore(master, config.redis(), metrics);
     Timers timers = Timers.of(vertx);
     waiterCounts = new WaiterCounts(store, timers, () -> queues.waitingByKey());
-    queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), waiterCounts::wake,
-      metrics);
+    queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
+      waiterCounts.wake();
+      subscriber.waitersChanged();
+    }, metrics);
     LockAdmin admin = new LockAdmin(store);
-    subscriber = new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
+    subscriber = master instanceof ClusterMaster cluster
+      ? new ShardedReleaseSubscriber(vertx, cluster, store::shardedChannel, this::waitedSlots, queues::released,
+        slot -> queues.recheck(key -> store.slotOf(key) == slot))
+      : new ReleaseSubscriber(vertx, master, store.channel(), queues::released, queues::recheckAll);
     EventBus bus = vertx.eventBus();
     endpoints = new LockEndpoints(bus, metrics);
     return checkRedis().compose(ready -> {
@@ -147,6 +157,13 @@ public final class LockVerticle extends VerticleBase {
     }
     return root == error || root.getMessage() == null || root.getMessage().equals(error.getMessage())
       ? error.getMessage() : error.getMessage() + " (" + root.getMessage() + ")";
+  }
+
+  /** The slots of the keys calls wait on here (cluster mode: the sharded channels to hear). */
+  private Set<Integer> waitedSlots() {
+    Set<Integer> slots = new HashSet<>();
+    queues.waitingByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
+    return slots;
   }
 
   private void cancel(JsonObject body) {

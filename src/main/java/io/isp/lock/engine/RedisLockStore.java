@@ -7,6 +7,7 @@ import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockStatus;
 import io.isp.lock.config.RedisConfig;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.redis.HashSlots;
 import io.isp.lock.redis.LuaScript;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
@@ -23,17 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The {@link LockStore} in Redis: one Lua script call per operation, bounded by
- * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s.
- *
- * <p>Redis layout for a prefix P and a user's key K:
- * <ul>
- *   <li>{@code P::K} — the lock, holding the owner's lockKey, with the lock's TTL (the original
- *       service's layout);</li>
- *   <li>{@code P:fence:K} — the holder's fencing token, with the same TTL;</li>
- *   <li>{@code P:fence} — the last fencing token issued under P (one key, however many locks);</li>
- *   <li>channel {@code P:released} — a notice carrying K whenever a lock is freed.</li>
- * </ul>
- * Internal keys start with {@code P:f}, user keys with {@code P::}, so they never collide.
+ * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s. Where each
+ * lock's keys live, with one Redis or a cluster: {@link RedisKeys}.
  */
 final class RedisLockStore implements LockStore {
 
@@ -41,8 +33,7 @@ final class RedisLockStore implements LockStore {
   private final LockMetrics metrics;
   private final ScriptRunner scripts;
   private final String prefix;
-  private final String fencingCounter;
-  private final String channel;
+  private final RedisKeys keys;
   private final long timeoutMs;
   private final int minReplicasToAck;
   private final long replicaAckTimeoutMs;
@@ -51,10 +42,9 @@ final class RedisLockStore implements LockStore {
   RedisLockStore(RedisMaster master, RedisConfig config, LockMetrics metrics) {
     this.master = master;
     this.metrics = metrics;
-    this.scripts = new ScriptRunner(master, metrics);
     this.prefix = config.prefix();
-    this.fencingCounter = prefix + ":fence";
-    this.channel = prefix + ":released";
+    this.keys = RedisKeys.of(prefix, config.cluster());
+    this.scripts = new ScriptRunner(master, metrics, keys.sharded());
     this.timeoutMs = config.commandTimeout().toMillis();
     this.minReplicasToAck = config.minReplicasToAck();
     this.replicaAckTimeoutMs = config.replicaAckTimeout().toMillis();
@@ -66,8 +56,19 @@ final class RedisLockStore implements LockStore {
     return minReplicasToAck == 0;
   }
 
+  /** The one channel of release notices; with a cluster, see {@link #shardedChannel}. */
   String channel() {
-    return channel;
+    return keys.channel("");
+  }
+
+  /** The slot of {@code key}'s lock (cluster mode). */
+  int slotOf(String key) {
+    return HashSlots.slot(keys.lock(key));
+  }
+
+  /** The sharded channel of {@code slot}'s release notices (cluster mode). */
+  String shardedChannel(int slot) {
+    return ((RedisKeys.Sharded) keys).channelOfSlot(slot);
   }
 
   Future<Void> loadScripts() {
@@ -76,7 +77,7 @@ final class RedisLockStore implements LockStore {
 
   @Override
   public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
-    String[] keysThenArgs = {redisKey(key), fenceKey(key), fencingCounter, lockKey, Long.toString(ttlMs)};
+    String[] keysThenArgs = {keys.lock(key), keys.fence(key), keys.fencingCounter(key), lockKey, Long.toString(ttlMs)};
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.LOCK, keysThenArgs)
       : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
@@ -90,25 +91,25 @@ final class RedisLockStore implements LockStore {
 
   @Override
   public Future<OwnerReply> release(String key, String lockKey) {
-    return ownerCall(scripts.run(LuaScript.UNLOCK, redisKey(key), fenceKey(key), fencingCounter,
-      lockKey, channel, key), Outcome.RELEASED);
+    return ownerCall(scripts.run(LuaScript.UNLOCK, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      lockKey, keys.channel(key), key), Outcome.RELEASED);
   }
 
   @Override
   public Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs) {
-    return ownerCall(scripts.run(LuaScript.UNLOCK, redisKey(key), fenceKey(key), fencingCounter,
-      lockKey, channel, key, nextLockKey, Long.toString(nextTtlMs)), Outcome.RELEASED);
+    return ownerCall(scripts.run(LuaScript.UNLOCK, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      lockKey, keys.channel(key), key, nextLockKey, Long.toString(nextTtlMs)), Outcome.RELEASED);
   }
 
   @Override
   public Future<OwnerReply> extend(String key, String lockKey, long ttlMs) {
-    return ownerCall(scripts.run(LuaScript.EXTEND, redisKey(key), fenceKey(key),
-      lockKey, Long.toString(ttlMs), channel, key), Outcome.EXTENDED);
+    return ownerCall(scripts.run(LuaScript.EXTEND, keys.lock(key), keys.fence(key),
+      lockKey, Long.toString(ttlMs), keys.channel(key), key), Outcome.EXTENDED);
   }
 
   @Override
   public Future<LockStatus> status(String key) {
-    return bounded(scripts.run(LuaScript.STATUS, redisKey(key), fenceKey(key), waitersKey(key)))
+    return bounded(scripts.run(LuaScript.STATUS, keys.lock(key), keys.fence(key), keys.waiters(key)))
       .map(reply -> {
         long pttl = reply.get(0).toLong();
         Long fencingToken = reply.get(1) == null ? null : reply.get(1).toLong();
@@ -122,13 +123,18 @@ final class RedisLockStore implements LockStore {
 
   @Override
   public Future<Forced> forceRelease(String key) {
-    return bounded(scripts.run(LuaScript.FORCE_UNLOCK, redisKey(key), fenceKey(key), channel, key))
+    return bounded(scripts.run(LuaScript.FORCE_UNLOCK, keys.lock(key), keys.fence(key), keys.channel(key), key))
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Forced(true, reply.get(1) == null ? null : reply.get(1).toLong())
         : new Forced(false, null))
       .recover(this::failure);
   }
 
+  /**
+   * One page of the list script. With a cluster the masters are listed one after another (the
+   * cursor says which one); a page holds locks of one master only, and their fencing tokens are read
+   * afterwards, pipelined, since each slot's fencing keys carry their own hash tag.
+   */
   @Override
   public Future<LockPage> list(ListQuery query) {
     ScanCursor from;
@@ -137,9 +143,15 @@ final class RedisLockStore implements LockStore {
     } catch (LockException invalid) {
       return Future.failedFuture(invalid);
     }
+    List<RedisMaster> shards = master.shards();
+    if (from.shard() >= shards.size()) {
+      // the cluster lost masters since the cursor was handed out: the listing is over
+      return Future.succeededFuture(new LockPage(List.of(), null));
+    }
     String lockKeys = prefix + "::";
-    return bounded(scripts.run(LuaScript.LIST, ScanCursor.globEscape(lockKeys + query.prefix()) + "*",
-        from.redisCursor(), Integer.toString(query.limit()), from.after(), lockKeys, prefix + ":fence:"))
+    Future<LockPage> page = scripts.runOn(shards.get(from.shard()), LuaScript.LIST,
+        ScanCursor.globEscape(lockKeys + query.prefix()) + "*",
+        from.redisCursor(), Integer.toString(query.limit()), from.after(), lockKeys, keys.fencePrefixForList())
       .map(reply -> {
         List<LockPage.Entry> locks = new ArrayList<>();
         for (int i = 2; i + 2 < reply.size(); i += 3) {
@@ -147,10 +159,28 @@ final class RedisLockStore implements LockStore {
           locks.add(new LockPage.Entry(reply.get(i).toString(), pttl < 0 ? null : pttl,
             reply.get(i + 2) == null ? null : reply.get(i + 2).toLong()));
         }
-        ScanCursor next = new ScanCursor(reply.get(0).toString(), reply.get(1).toString());
+        ScanCursor next = new ScanCursor(reply.get(0).toString(), reply.get(1).toString(), from.shard());
+        if (next.isEnd() && from.shard() + 1 < shards.size()) {
+          // this master is done: the next page starts on the next one
+          return new LockPage(locks, new ScanCursor("0", "", from.shard() + 1).encode());
+        }
         return new LockPage(locks, next.isEnd() ? null : next.encode());
-      })
-      .recover(this::failure);
+      });
+    return bounded(keys.sharded() ? page.compose(this::withFencingTokens) : page).recover(this::failure);
+  }
+
+  private Future<LockPage> withFencingTokens(LockPage page) {
+    List<Future<Response>> tokens = new ArrayList<>();
+    page.locks().forEach(lock -> tokens.add(master.send(Request.cmd(Command.GET).arg(keys.fence(lock.key())))));
+    return Future.all(tokens).map(read -> {
+      List<LockPage.Entry> locks = new ArrayList<>();
+      for (int i = 0; i < tokens.size(); i++) {
+        LockPage.Entry lock = page.locks().get(i);
+        Response token = read.resultAt(i);
+        locks.add(new LockPage.Entry(lock.key(), lock.ttlMs(), token == null ? null : token.toLong()));
+      }
+      return new LockPage(locks, page.cursor());
+    });
   }
 
   /**
@@ -160,7 +190,7 @@ final class RedisLockStore implements LockStore {
    */
   @Override
   public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
-    String hash = waitersKey(key);
+    String hash = keys.waiters(key);
     Future<?> write = count == 0
       ? master.send(Request.cmd(Command.HDEL).arg(hash).arg(instanceId))
       : Future.all(
@@ -169,9 +199,9 @@ final class RedisLockStore implements LockStore {
     return bounded(write).<Void>mapEmpty().recover(this::failure);
   }
 
-  /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do. */
+  /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do (a cluster: every master, state ok). */
   Future<Void> ping(long timeoutMs) {
-    return master.send(Request.cmd(Command.PING))
+    return master.health()
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .<Void>mapEmpty()
       .recover(this::failure);
@@ -180,19 +210,6 @@ final class RedisLockStore implements LockStore {
   @Override
   public Future<Void> probe() {
     return bounded(master.send(Request.cmd(Command.PING))).<Void>mapEmpty().recover(this::failure);
-  }
-
-  private String redisKey(String key) {
-    return prefix + "::" + key;
-  }
-
-  /** Internal keys all begin with {@code P:fence}, a text no prefix may contain; see README, Redis layout. */
-  private String waitersKey(String key) {
-    return prefix + ":fence-waiters:" + key;
-  }
-
-  private String fenceKey(String key) {
-    return prefix + ":fence:" + key;
   }
 
   /** Scripts reply {1 or 2, token?} on success, {0} not held, {-1} not owner. */

@@ -7,18 +7,23 @@ import java.util.Base64;
 
 /**
  * Where a listing goes on: a Redis SCAN cursor and the last key already listed from that cursor's
- * batch (see lua/list.lua). Clients see it as one opaque URL-safe string.
+ * batch (see lua/list.lua), and in a Redis Cluster which master ({@code shard}, an index into
+ * RedisMaster#shards) the cursor is of. Clients see it as one opaque URL-safe string.
  */
-record ScanCursor(String redisCursor, String after) {
+record ScanCursor(String redisCursor, String after, int shard) {
 
-  static final ScanCursor START = new ScanCursor("0", "");
+  static final ScanCursor START = new ScanCursor("0", "", 0);
+
+  ScanCursor(String redisCursor, String after) {
+    this(redisCursor, after, 0);
+  }
 
   boolean isEnd() {
     return redisCursor.equals("0") && after.isEmpty();
   }
 
   String encode() {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((redisCursor + ":" + after).getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(((shard == 0 ? "" : shard + "-") + redisCursor + ":" + after).getBytes(StandardCharsets.UTF_8));
   }
 
   /** null: the first page. Anything this service did not hand out is {@code invalid_field} naming {@code cursor}. */
@@ -33,10 +38,24 @@ record ScanCursor(String redisCursor, String after) {
       throw invalid();
     }
     int colon = text.indexOf(':');
-    if (colon < 1 || !text.substring(0, colon).chars().allMatch(Character::isDigit)) {
+    int dash = text.indexOf('-');
+    int shard = 0;
+    if (dash > 0 && dash < colon) {
+      // "<master>-<cursor>": which master of a cluster the listing is on (see RedisLockStore#list)
+      if (!digits(text.substring(0, dash)) || dash > 6) {
+        throw invalid();
+      }
+      shard = Integer.parseInt(text.substring(0, dash));
+    }
+    String redisCursor = colon < 0 ? "" : text.substring(dash > 0 && dash < colon ? dash + 1 : 0, colon);
+    if (redisCursor.isEmpty() || !digits(redisCursor)) {
       throw invalid();
     }
-    return new ScanCursor(text.substring(0, colon), text.substring(colon + 1));
+    return new ScanCursor(redisCursor, text.substring(colon + 1), shard);
+  }
+
+  private static boolean digits(String text) {
+    return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /** Makes {@code text} match itself literally in a Redis glob pattern (SCAN MATCH). */

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The lock operations with blocking waits, on top of a {@link LockStore}, and the one place that
@@ -179,6 +180,11 @@ final class WaitQueues {
   /** Notices may have been missed (while unsubscribed): let every head look again. */
   void recheckAll() {
     List.copyOf(queues.values()).forEach(this::pump);
+  }
+
+  /** Notices for some keys may have been missed (their channel was only now subscribed): let those heads look again. */
+  void recheck(Predicate<String> keys) {
+    List.copyOf(queues.values()).stream().filter(queue -> keys.test(queue.key())).forEach(this::pump);
   }
 
   /** Answers every waiter 503 and refuses new locks; used on shutdown. */

@@ -197,13 +197,9 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
   final class Side {
 
     private final Tags tags;
+    /** By meter name; a map read per message, the meter built once. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile LongAdder pending;
-    private volatile Counter processed;
-    private volatile Counter discarded;
-    private volatile Counter published;
-    private volatile Counter sent;
-    private volatile Counter received;
-    private volatile Counter delivered;
 
     private Side(Tags tags) {
       this.tags = tags;
@@ -218,56 +214,34 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
     }
 
     Counter processed() {
-      Counter counter = processed;
-      if (counter == null) {
-        processed = counter = counter(names.getEbProcessed(), "Number of processed messages", tags);
-      }
-      return counter;
+      return counter(names.getEbProcessed(), "Number of processed messages");
     }
 
     Counter discarded() {
-      Counter counter = discarded;
-      if (counter == null) {
-        discarded = counter = counter(names.getEbDiscarded(), "Number of discarded messages", tags);
-      }
-      return counter;
+      return counter(names.getEbDiscarded(), "Number of discarded messages");
     }
 
     Counter published() {
-      Counter counter = published;
-      if (counter == null) {
-        published = counter = counter(names.getEbPublished(), "Number of messages published (publish / subscribe)", tags);
-      }
-      return counter;
+      return counter(names.getEbPublished(), "Number of messages published (publish / subscribe)");
     }
 
     Counter sent() {
-      Counter counter = sent;
-      if (counter == null) {
-        sent = counter = counter(names.getEbSent(), "Number of messages sent (point-to-point)", tags);
-      }
-      return counter;
+      return counter(names.getEbSent(), "Number of messages sent (point-to-point)");
     }
 
     Counter received() {
-      Counter counter = received;
-      if (counter == null) {
-        received = counter = counter(names.getEbReceived(), "Number of messages received", tags);
-      }
-      return counter;
+      return counter(names.getEbReceived(), "Number of messages received");
     }
 
     Counter delivered() {
-      Counter counter = delivered;
-      if (counter == null) {
-        delivered = counter = counter(names.getEbDelivered(), "Number of messages delivered to handlers", tags);
-      }
-      return counter;
+      return counter(names.getEbDelivered(), "Number of messages delivered to handlers");
     }
-  }
 
-  private Counter counter(String name, String description, Tags tags) {
-    return Counter.builder(name).description(description).tags(tags).register(registry);
+    private Counter counter(String name, String description) {
+      Counter counter = counters.get(name);
+      return counter != null ? counter : counters.computeIfAbsent(name,
+        n -> Counter.builder(n).description(description).tags(tags).register(registry));
+    }
   }
 
   /**

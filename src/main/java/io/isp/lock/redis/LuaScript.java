@@ -11,6 +11,10 @@ import java.util.HexFormat;
 /**
  * The Lua scripts, each a resource under {@code /lua}, with its SHA-1 computed locally for EVALSHA.
  * Shared functions live in {@code /lua/lib} and are prepended to the scripts that use them.
+ *
+ * <p>Each script comes in two variants: as written, release notices go out with PUBLISH; the
+ * {@code sharded} variant (Redis Cluster) sends them with SPUBLISH, to the shard of the lock's slot
+ * only. The channel is an argument, so nothing else differs.
  */
 public enum LuaScript {
   LOCK("lock.lua", 3, "fencing.lua"),
@@ -22,6 +26,8 @@ public enum LuaScript {
 
   private final String source;
   private final String sha;
+  private final String shardedSource;
+  private final String shardedSha;
   private final int keyCount;
 
   LuaScript(String resource, int keyCount, String... libraries) {
@@ -31,7 +37,18 @@ public enum LuaScript {
     }
     this.source = text.append(load(resource)).toString();
     this.sha = sha1(this.source);
+    this.shardedSource = source.replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',");
+    this.shardedSha = sha1(this.shardedSource);
     this.keyCount = keyCount;
+  }
+
+  /** The variant that notifies with SPUBLISH ({@code sharded}) or PUBLISH. */
+  public String source(boolean sharded) {
+    return sharded ? shardedSource : source;
+  }
+
+  public String sha(boolean sharded) {
+    return sharded ? shardedSha : sha;
   }
 
   public String source() {

@@ -25,7 +25,7 @@ public final class RedisErrors {
   public static boolean isUnavailable(Throwable error) {
     if (error instanceof ErrorType reply) {
       return isConnectionLost(reply) || isMasterMoved(reply) || reply.is("LOADING") || reply.is("BUSY")
-        || reply.is("TRYAGAIN") || isAuthentication(reply);
+        || reply.is("TRYAGAIN") || isAuthentication(reply) || isClusterMoving(reply);
     }
     return true;
   }
@@ -41,6 +41,11 @@ public final class RedisErrors {
   /** A node that answers but is no longer (or not yet) a writable master, as after a failover. */
   public static boolean isMasterMoved(Throwable error) {
     return error instanceof ErrorType reply && (reply.is("READONLY") || reply.is("MASTERDOWN"));
+  }
+
+  /** A cluster that has no master for the slot right now, or keeps redirecting (a slot on the move). */
+  public static boolean isClusterMoving(Throwable error) {
+    return error instanceof ErrorType reply && (reply.is("CLUSTERDOWN") || reply.is("MOVED") || reply.is("ASK"));
   }
 
   public static boolean isAuthentication(Throwable error) {

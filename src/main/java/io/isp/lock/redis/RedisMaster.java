@@ -1,6 +1,7 @@
 package io.isp.lock.redis;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * The Redis master, wherever it currently is. Commands go through a connection pool; pub/sub gets a
  * dedicated connection. In Sentinel mode the master can move: {@link #masterChanges()} counts moves
- * so that long-lived connections know to reconnect.
+ * so that long-lived connections know to reconnect. In cluster mode ({@link ClusterMaster}) there
+ * are many masters, and each command goes to the one serving its keys' slot.
  */
 public interface RedisMaster {
 
@@ -32,6 +34,22 @@ public interface RedisMaster {
    * longer than a command may.
    */
   Future<Void> openConnections();
+
+  /**
+   * Readiness: the master answers. A cluster is ready when every master answers and each says the
+   * cluster's state is ok.
+   */
+  default Future<Void> health() {
+    return send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  /**
+   * The masters that together hold every key, each as a master of its own: a scan of the whole
+   * keyspace (list) and SCRIPT LOAD visit each. One master: itself.
+   */
+  default List<RedisMaster> shards() {
+    return List.of(this);
+  }
 
   /** Incremented each time the master's address changes. */
   long masterChanges();

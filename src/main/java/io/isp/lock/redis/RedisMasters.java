@@ -11,7 +11,7 @@ import io.vertx.redis.client.RedisOptions;
 
 import java.util.concurrent.TimeUnit;
 
-/** Creates the {@link RedisMaster} the configuration asks for: a fixed server, or one found through Sentinels. */
+/** Creates the {@link RedisMaster} the configuration asks for: a fixed server, one found through Sentinels, or a cluster's masters. */
 public final class RedisMasters {
 
   /** Vert.x's default, named: {@link #openBoundMs} counts on it. */
@@ -20,8 +20,11 @@ public final class RedisMasters {
   private RedisMasters() {
   }
 
-  /** {@code metrics}: a Sentinel master's moves are counted. */
+  /** {@code metrics}: a Sentinel master's moves, and changes of a cluster's masters, are counted. */
   public static RedisMaster create(Vertx vertx, RedisConfig config, LockMetrics metrics) {
+    if (config.cluster()) {
+      return new ClusterMaster(vertx, config, metrics);
+    }
     return config.sentinel()
       .<RedisMaster>map(sentinel -> new SentinelMaster(vertx, config, sentinel, metrics))
       .orElseGet(() -> new StandaloneMaster(vertx, config.server().orElseThrow(), config));

@@ -15,7 +15,7 @@ import io.vertx.redis.client.ResponseType;
  * calls {@code onResubscribed}: notices sent while we were away are lost, so the owner re-checks.
  * All callbacks run on the owning verticle's event loop.
  */
-public final class ReleaseSubscriber {
+public final class ReleaseSubscriber implements ReleaseNotices {
 
   private static final System.Logger LOG = System.getLogger(ReleaseSubscriber.class.getName());
   private static final long MIN_BACKOFF_MS = 50;
@@ -43,6 +43,7 @@ public final class ReleaseSubscriber {
   }
 
   /** Starts subscribing; never fails: an unreachable Redis is retried in the background. */
+  @Override
   public void start() {
     // a moved master keeps our old connection open on a now-replica: notice moves ourselves
     watchdog = vertx.setPeriodic(1000, id -> {
@@ -53,10 +54,12 @@ public final class ReleaseSubscriber {
     subscribe();
   }
 
+  @Override
   public boolean isSubscribed() {
     return connection != null;
   }
 
+  @Override
   public Future<Void> close() {
     closed = true;
     vertx.cancelTimer(watchdog);

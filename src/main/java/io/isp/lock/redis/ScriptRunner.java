@@ -18,18 +18,28 @@ public final class ScriptRunner {
 
   private final RedisMaster master;
   private final LockMetrics metrics;
+  private final boolean sharded;
 
-  /** {@code metrics}: a NOSCRIPT is counted here, where it is recovered from; other failures reach the caller. */
-  public ScriptRunner(RedisMaster master, LockMetrics metrics) {
+  /**
+   * {@code metrics}: a NOSCRIPT is counted here, where it is recovered from; other failures reach the
+   * caller. {@code sharded}: the scripts' SPUBLISH variant (Redis Cluster), see {@link LuaScript}.
+   */
+  public ScriptRunner(RedisMaster master, LockMetrics metrics, boolean sharded) {
     this.master = master;
     this.metrics = metrics;
+    this.sharded = sharded;
   }
 
   /** Runs {@code script}; the first {@link LuaScript#keyCount()} arguments are its keys. */
   public Future<Response> run(LuaScript script, String... keysThenArgs) {
-    return master.send(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs))
+    return runOn(master, script, keysThenArgs);
+  }
+
+  /** Runs {@code script} on {@code target}, one of {@link RedisMaster#shards()} (a script without keys, list). */
+  public Future<Response> runOn(RedisMaster target, LuaScript script, String... keysThenArgs) {
+    return target.send(request(Command.EVALSHA, script.sha(sharded), script.keyCount(), keysThenArgs))
       .recover(error -> isNoScript(error)
-        ? master.send(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs))
+        ? target.send(request(Command.EVAL, script.source(sharded), script.keyCount(), keysThenArgs))
         : Future.failedFuture(error));
   }
 
@@ -43,20 +53,28 @@ public final class ScriptRunner {
    */
   public Future<Replicated> runReplicated(LuaScript script, int replicas, long timeoutMs, String... keysThenArgs) {
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
-    return master.batch(List.of(request(Command.EVALSHA, script.sha(), script.keyCount(), keysThenArgs), wait))
+    return master.batch(List.of(request(Command.EVALSHA, script.sha(sharded), script.keyCount(), keysThenArgs), wait))
       .recover(error -> isNoScript(error)
-        ? master.batch(List.of(request(Command.EVAL, script.source(), script.keyCount(), keysThenArgs), wait))
+        ? master.batch(List.of(request(Command.EVAL, script.source(sharded), script.keyCount(), keysThenArgs), wait))
         : Future.failedFuture(error))
       .map(replies -> new Replicated(replies.get(0), replies.get(1).toInteger()));
   }
 
-  /** Loads every script so that the first EVALSHA of each finds it; also proves we may run scripts. */
+  /**
+   * Loads every script so that the first EVALSHA of each finds it; also proves we may run scripts.
+   * In a cluster on every master (a master that joins later, or a promoted replica, is covered by
+   * the EVAL fallback).
+   */
   public Future<Void> loadAll() {
-    Future<Response> chain = Future.succeededFuture();
-    for (LuaScript script : LuaScript.values()) {
-      chain = chain.compose(ignored -> master.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())));
+    List<Future<Void>> loads = new java.util.ArrayList<>();
+    for (RedisMaster shard : master.shards()) {
+      Future<Response> chain = Future.succeededFuture();
+      for (LuaScript script : LuaScript.values()) {
+        chain = chain.compose(ignored -> shard.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source(sharded))));
+      }
+      loads.add(chain.mapEmpty());
     }
-    return chain.mapEmpty();
+    return Future.all(loads).mapEmpty();
   }
 
   private boolean isNoScript(Throwable error) {

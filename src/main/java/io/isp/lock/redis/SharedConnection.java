@@ -1,6 +1,7 @@
 package io.isp.lock.redis;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -26,6 +27,14 @@ final class SharedConnection {
 
   Future<Response> send(Request request) {
     return connection().compose(conn -> conn.send(request));
+  }
+
+  /** ASKING then {@code request}, back to back on the connection: ASKING holds for the next command only (cluster ASK redirects). */
+  Future<Response> sendAsking(Request request) {
+    return connection().compose(conn -> {
+      conn.send(Request.cmd(Command.ASKING));
+      return conn.send(request);
+    });
   }
 
   Future<Void> close() {

@@ -10,7 +10,10 @@ import io.vertx.redis.client.Response;
 
 import java.util.List;
 
-/** A master at a fixed address ({@code redis.server}). The pooled client reconnects by itself. */
+/**
+ * A master at a fixed address ({@code redis.server}), or one master of a cluster ({@link ClusterMaster}).
+ * The pooled client reconnects by itself.
+ */
 final class StandaloneMaster implements RedisMaster {
 
   private final Redis client;
@@ -33,6 +36,10 @@ final class StandaloneMaster implements RedisMaster {
   @Override
   public Future<Response> send(Request request) {
     return commands.send(request);
+  }
+
+  Future<Response> sendAsking(Request request) {
+    return commands.sendAsking(request);
   }
 
   @Override

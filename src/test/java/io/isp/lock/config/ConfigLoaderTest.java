@@ -253,6 +253,68 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("exactly one of redis.server, redis.sentinel.addresses and redis.cluster.nodes: any two, or none, names all three")
+  void oneTopology() {
+    JsonObject cluster = new JsonObject().put("nodes", new JsonArray().add("c:7000"));
+    JsonObject sentinel = new JsonObject().put("addresses", new JsonArray().add("s:26379")).put("masterName", "m");
+    List<JsonObject> wrong = List.of(
+      new JsonObject(),
+      new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("cluster", cluster.copy())),
+      new JsonObject().put("redis", new JsonObject().put("sentinel", sentinel.copy()).put("cluster", cluster.copy())),
+      new JsonObject().put("redis", new JsonObject().put("server", "h:1").put("sentinel", sentinel.copy()).put("cluster", cluster.copy())));
+    for (JsonObject json : wrong) {
+      assertThatThrownBy(() -> ConfigReader.read(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.server")
+        .hasMessageContaining("redis.sentinel.addresses")
+        .hasMessageContaining("redis.cluster.nodes");
+    }
+  }
+
+  @Test
+  @DisplayName("cluster mode: seed nodes as a list or comma-separated (as from REDIS_CLUSTER_NODES); credentials and TLS for every node")
+  void clusterNodes() {
+    JsonObject merged = new JsonObject().put("REDIS_CLUSTER_NODES", "c1:7000, c2:7001,c3:7002")
+      .put("REDIS_PASSWORD", "pw").put("REDIS_USERNAME", "locks");
+    RedisConfig redis = ConfigReader.read(ConfigLoader.foldEnvironment(merged)).redis();
+    assertThat(redis.cluster()).isTrue();
+    assertThat(redis.clusterNodes()).containsExactly("c1:7000", "c2:7001", "c3:7002");
+    assertThat(redis.server()).isEmpty();
+    assertThat(redis.sentinel()).isEmpty();
+    assertThat(redis.password()).isEqualTo("pw");
+    assertThat(redis.userName()).isEqualTo("locks");
+
+    JsonObject list = new JsonObject().put("redis", new JsonObject()
+      .put("cluster", new JsonObject().put("nodes", new JsonArray().add("c1:7000").add("rediss://c2:7001"))));
+    RedisConfig tls = ConfigReader.read(list).redis();
+    assertThat(tls.clusterNodes()).containsExactly("c1:7000", "rediss://c2:7001");
+    assertThat(tls.tls().enabled()).as("a rediss:// seed turns TLS on, for every node").isTrue();
+
+    assertThat(ConfigReader.read(new JsonObject().put("redis", new JsonObject().put("server", "h:1"))).redis().cluster())
+      .isFalse();
+  }
+
+  @ParameterizedTest(name = "redis.db {0} with redis.cluster.nodes is refused")
+  @ValueSource(ints = {1, 15})
+  void clusterHasNoDb(int db) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("db", db)
+      .put("cluster", new JsonObject().put("nodes", "c1:7000")));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageContaining("redis.db").hasMessageContaining("redis.cluster.nodes");
+    json.getJsonObject("redis").put("db", 0);
+    assertThat(ConfigReader.read(json).redis().db()).isZero();
+  }
+
+  @ParameterizedTest(name = "prefix ''{0}'' is refused in cluster mode")
+  @ValueSource(strings = {"a{b}", "{x", "y}"})
+  void clusterPrefixWithoutBraces(String prefix) {
+    JsonObject json = new JsonObject().put("redis", new JsonObject().put("prefix", prefix)
+      .put("cluster", new JsonObject().put("nodes", "c1:7000")));
+    assertThatThrownBy(() -> ConfigReader.read(json)).isInstanceOf(ConfigException.class)
+      .hasMessageContaining("redis.prefix");
+  }
+
+  @Test
   @DisplayName("Sentinel mode takes comma-separated addresses and needs a master name")
   void sentinel() {
     JsonObject json = new JsonObject().put("redis", new JsonObject()

@@ -1,6 +1,7 @@
 package io.isp.lock.engine;
 
 import io.isp.lock.support.HttpResult;
+import io.isp.lock.support.RedisFixture;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import static io.isp.lock.support.ProblemAssert.assertProblem;
 import static io.isp.lock.support.ServiceUnderTest.API;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
 @DisplayName("Lock and unlock semantics in Redis")
@@ -77,6 +79,7 @@ class LockSemanticsTest {
   @Test
   @DisplayName("keys are <redis.prefix>::<key> in database redis.db")
   void prefixAndDb() {
+    assumeFalse(RedisFixture.onCluster(), "a Redis Cluster has only database 0");
     try (ServiceUnderTest custom = ServiceUnderTest.start(new JsonObject()
       .put("redis", new JsonObject().put("prefix", "custom-prefix-" + System.nanoTime()).put("db", 3)))) {
       String lockKey = custom.lockKeyFor("some/key:with spaces", 30);

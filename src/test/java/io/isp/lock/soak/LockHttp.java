@@ -91,6 +91,12 @@ final class LockHttp {
     return answer;
   }
 
+  /** Tallies an answer that came another way (a session's reply or event): status 0 for none, then the code. */
+  void count(String operation, int status, String code) {
+    String outcome = status == 200 ? "200" : status == 0 ? code : status + (code.isEmpty() ? "" : " " + code);
+    tally.computeIfAbsent(operation + " " + outcome, k -> new AtomicLong()).incrementAndGet();
+  }
+
   /** "operation outcome" → count, sorted, e.g. {@code lock 409 lock_held → 1234}. */
   Map<String, Long> tally() {
     Map<String, Long> sorted = new TreeMap<>();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * and {@code load.properties} (answers by operation and status, and the protected counters).
  *
  * <pre>java -cp target/test-classes io.isp.lock.soak.SoakLoad --port P --seconds S --out DIR
- *     [--uncontended 6] [--hot 8] [--waiters 6] [--extenders 3]</pre>
+ *     [--uncontended 6] [--hot 8] [--waiters 6] [--extenders 3] [--sessions 4]</pre>
  */
 public final class SoakLoad {
 
@@ -43,12 +44,16 @@ public final class SoakLoad {
     ProtectedCounters counters = new ProtectedCounters();
     HistoryRecorder recorder = new HistoryRecorder();
     long endNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    List<SoakClient> clients = new ArrayList<>();
+    int sessions = Integer.parseInt(options.getOrDefault("sessions", "4"));
+    List<Callable<Void>> clients = new ArrayList<>();
     mix.forEach((kind, count) -> {
       for (int i = 0; i < count; i++) {
         clients.add(new SoakClient(kind.name().toLowerCase() + "-" + i, kind, http, counters, recorder, endNanos));
       }
     });
+    for (int i = 0; i < sessions; i++) {
+      clients.add(new SessionSoakClient("session-" + i, port, http, counters, recorder, endNanos));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(clients.size());
     List<Future<Void>> running = clients.stream().map(pool::submit).toList();
     pool.shutdown();
@@ -71,6 +76,7 @@ public final class SoakLoad {
     http.tally().forEach((what, count) -> lines.add("answer." + what.replace(' ', '.') + "=" + count));
     lines.add("clients=" + clients.size());
     mix.forEach((kind, count) -> lines.add("clients." + kind.name().toLowerCase() + "=" + count));
+    lines.add("clients.session=" + sessions);
     lines.add("holds=" + recorder.history().size());
     lines.add("increments.committed=" + counters.committed());
     lines.add("increments.abandoned=" + counters.abandoned());

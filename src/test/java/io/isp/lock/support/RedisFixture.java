@@ -14,6 +14,16 @@ public final class RedisFixture {
   private static RedisEndpointInfo shared;
   private static Object keepAlive; // the container or process behind `shared`, never closed by tests
 
+  /**
+   * {@code -Disp.test.redis=cluster}: the services of {@link ServiceUnderTest#onSharedRedis} run on
+   * the JVM's shared {@link RedisCluster} instead, so the black-box suites run unchanged against
+   * cluster mode, e.g. {@code ./mvnw test -Dtest='SeedContractTest,LockSemanticsTest' -Disp.test.redis=cluster}.
+   * ClusterContractTest runs them so in every build.
+   */
+  public static boolean onCluster() {
+    return "cluster".equals(System.getProperty("isp.test.redis"));
+  }
+
   private RedisFixture() {}
 
   /**

@@ -52,7 +52,7 @@ public final class ServiceUnderTest extends Fixture {
 
   /** The service on the JVM's shared Redis, {@code overrides} deep-merged over the test defaults. */
   public static ServiceUnderTest onSharedRedis(JsonObject overrides) {
-    return new ServiceUnderTest(() -> defaults(RedisFixture.shared().server(), overrides));
+    return new ServiceUnderTest(() -> sharedDefaults(overrides));
   }
 
   /** The service on {@code redis}, a fixture declared before this one (its address is read when this starts). */
@@ -97,6 +97,37 @@ public final class ServiceUnderTest extends Fixture {
     JsonObject json = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
       .put("redis", new JsonObject().put("server", redisServer).put("prefix", "test-" + UUID.randomUUID()));
+    return json.mergeIn(overrides.copy(), true);
+  }
+
+  /** The shared Redis's defaults: the shared cluster's seeds instead of a server with {@code -Disp.test.redis=cluster}. */
+  private static JsonObject sharedDefaults(JsonObject overrides) {
+    if (!RedisFixture.onCluster()) {
+      return defaults(RedisFixture.shared().server(), overrides);
+    }
+    return onCluster(RedisCluster.shared(), overrides);
+  }
+
+  /** The service on the JVM's shared {@link RedisCluster} (started when this starts), {@code overrides} over the test defaults. */
+  public static ServiceUnderTest onSharedCluster(JsonObject overrides) {
+    return new ServiceUnderTest(() -> onCluster(RedisCluster.shared(), overrides));
+  }
+
+  /** The service on {@code cluster}'s nodes ({@code redis.cluster.nodes}), {@code overrides} deep-merged over the test defaults. */
+  public static ServiceUnderTest on(RedisCluster cluster, JsonObject overrides) {
+    return new ServiceUnderTest(() -> onCluster(cluster, overrides));
+  }
+
+  /** As above, with overrides made when this starts (e.g. paths of certificates a fixture above makes). */
+  public static ServiceUnderTest on(RedisCluster cluster, Supplier<JsonObject> overrides) {
+    return new ServiceUnderTest(() -> onCluster(cluster, overrides.get()));
+  }
+
+  private static JsonObject onCluster(RedisCluster cluster, JsonObject overrides) {
+    JsonObject json = new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
+      .put("redis", new JsonObject().put("prefix", "test-" + UUID.randomUUID())
+        .put("cluster", new JsonObject().put("nodes", new io.vertx.core.json.JsonArray(cluster.seeds()))));
     return json.mergeIn(overrides.copy(), true);
   }
 
@@ -160,9 +191,28 @@ public final class ServiceUnderTest extends Fixture {
    * {@code redis("PTTL", redisKey("a"))}; returns trimmed stdout. Standalone plain-text mode only (over TLS: RedisProcess.cli).
    */
   public String redis(String... command) {
-    String[] hostPort = config.redis().server().orElseThrow().split(":");
+    if (config.redis().cluster() && command.length > 0 && command[0].equalsIgnoreCase("KEYS")) {
+      // each master holds its slots' keys: ask every master, one key a line as from one Redis
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (String node : config.redis().clusterNodes()) {
+        if (redisAt(node, "ROLE").startsWith("master")) {
+          String found = redisAt(node, command);
+          if (!found.isEmpty()) {
+            keys.add(found);
+          }
+        }
+      }
+      return String.join("\n", keys);
+    }
+    // a cluster: any node, and -c follows the redirect to the key's master
+    return redisAt(config.redis().server().orElseGet(() -> config.redis().clusterNodes().get(0)), command);
+  }
+
+  private String redisAt(String address, String... command) {
+    String[] hostPort = address.split(":");
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("redis-cli", "--no-auth-warning",
-      "-h", hostPort[0], "-p", hostPort[1], "-n", Integer.toString(config.redis().db())));
+      "-h", hostPort[0], "-p", hostPort[1]));
+    args.addAll(config.redis().cluster() ? java.util.List.of("-c") : java.util.List.of("-n", Integer.toString(config.redis().db())));
     if (!config.redis().password().isEmpty()) {
       if (!config.redis().userName().isEmpty()) {
         args.addAll(java.util.List.of("--user", config.redis().userName()));
