@@ -74,13 +74,14 @@ class LockClientKeepAliveTest {
   @Test
   @DisplayName("a kept-alive lock is still held after 3.5x its TTL, idle, and is free right after unlock")
   void keptAlivePastItsTtl() {
-    Lock lock = result(locks.lock("kept", Duration.ofSeconds(1), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    // 2 s: renewed every 667 ms, so a pause of over a second on a busy test machine does not lose it
+    Lock lock = result(locks.lock("kept", Duration.ofSeconds(2), Duration.ZERO, LockOptions.KEEP_ALIVE));
     assertThat(lock.keptAlive()).isTrue();
     List<LockException> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
 
     // checked all along: never free, not for one poll, during 3.5 TTLs
-    await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(10))
+    await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(7000)).atMost(Duration.ofSeconds(15))
       .until(() -> locked("kept"));
     LockException held = catchThrowableOfType(LockException.class, () -> result(other.tryLock("kept", Duration.ofSeconds(1))));
     assertThat(held.error()).isEqualTo(ErrorCode.LOCK_HELD);
@@ -152,16 +153,16 @@ class LockClientKeepAliveTest {
   @Test
   @DisplayName("a renewal that finds no lock verticle is retried: the lock survives the verticle's restart")
   void renewalRetriedWhileTheServiceIsAway() {
-    Lock lock = result(locks.lock("retried", Duration.ofSeconds(3), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    Lock lock = result(locks.lock("retried", Duration.ofSeconds(6), Duration.ZERO, LockOptions.KEEP_ALIVE));
     List<LockException> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
     result(vertx.undeploy(lockVerticle));
-    // renewed every second, the remaining TTL stays above 2 s; below 1.5 s, at least one renewal
-    // found no lock verticle (and its retries too)
-    await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> pttl("retried") < 1500);
+    // renewed every 2 s, the remaining TTL stays above 4 s; below 3.5 s, at least one renewal found
+    // no lock verticle (and its retries too); 3.5 s are left to deploy it again on a busy machine
+    await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(10)).until(() -> pttl("retried") < 3500);
     result(vertx.deployVerticle(new LockVerticle(config)));
 
-    await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15))
+    await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(20))
       .until(() -> locked("retried"));
     assertThat(lost).isEmpty();
     result(lock.unlock());
