@@ -10,6 +10,7 @@
 #            --metrics on|off         metrics.enabled of the service (METRICS_ENABLED), default on
 #            --skip-waiters           leave out row c (10,000 waiters): for back-to-back comparisons of rates
 #            --quiet-wait S           how long each row waits for a busy machine to calm down (full: 90, quick: 0)
+#            --skip-cluster           leave out rows e1 and e3 (Redis Cluster of 1 and 3 masters)
 #
 # It builds the service and the benchmark in a copy of the tree (never in the repo's own target/),
 # starts its own redis-server on a free port (never the one on 6379), measures raw Redis with
@@ -23,6 +24,7 @@ KEEP=false
 COMMITTED=false
 METRICS=on
 SKIP_WAITERS=false
+SKIP_CLUSTER=false
 WARMUP_ARG=""
 QUIET_WAIT_ARG=""
 DURATION_ARG=""
@@ -36,7 +38,8 @@ while (( $# > 0 )); do
     --quiet-wait) QUIET_WAIT_ARG=${2:?--quiet-wait needs seconds}; shift ;;
     --warmup) WARMUP_ARG=${2:?--warmup needs seconds}; shift ;;
     --duration) DURATION_ARG=${2:?--duration needs seconds}; shift ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --skip-cluster) SKIP_CLUSTER=true ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,6 +61,7 @@ case "$METRICS" in
   *) echo "--metrics takes on or off, not $METRICS" >&2; exit 2 ;;
 esac
 if $SKIP_WAITERS; then MODE="$MODE; row c skipped"; fi
+if $SKIP_CLUSTER; then MODE="$MODE; rows e skipped"; fi
 CLIENT_COUNTS=(1 16 64 256)
 HOT_CLIENTS=64
 WAIT_KEYS=100 WAIT_PER_KEY=100 WAIT_TIMEOUT=120
@@ -89,10 +93,13 @@ stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL; sets STOP_STAT
   wait "$pid" 2>/dev/null && STOP_STATUS=${STOP_STATUS:-"exit 0"} || STOP_STATUS=${STOP_STATUS:-"exit $?"}
 }
 
+CLUSTER_PID_LIST=()
 cleanup() {
   local status=$?
   stop_pid "$SERVICE_PID" 20
   stop_pid "$REDIS_PID" 5
+  local pid
+  for pid in "${CLUSTER_PID_LIST[@]}"; do stop_pid "$pid" 5; done
   if $KEEP; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
   exit $status
 }
@@ -189,7 +196,7 @@ start_service() { # name, extra JVM options...
   shift
   log "starting the service ($name) on 127.0.0.1:$HTTP_PORT"
   # SERVICE_JAVA_OPTS: extra JVM options for the service (e.g. a GC), to compare settings
-  java ${SERVICE_JAVA_OPTS:-} "$@" -DlogLevel=warn -Dredis.server="127.0.0.1:$REDIS_PORT" -Dhttp.host=127.0.0.1 -Dhttp.port="$HTTP_PORT" \
+  java ${SERVICE_JAVA_OPTS:-} "$@" -DlogLevel=warn ${SERVICE_REDIS:--Dredis.server=127.0.0.1:$REDIS_PORT} -Dhttp.host=127.0.0.1 -Dhttp.port="$HTTP_PORT" \
     -jar "$SERVICE_JAR" --config "$SRC/conf/config.yaml" >"$WORK/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   for _ in $(seq 1 300); do
@@ -252,6 +259,59 @@ log "event bus, typed records (what the HTTP verticle sends): service deployed i
 "${BENCH_JVM[@]}" -cp "$SERVICE_JAR:$BENCH_JAR" io.isp.lock.bench.Main eventbus --id d64t --typed true \
   --redis "127.0.0.1:$REDIS_PORT" --redis-pid "$REDIS_PID" --quiet-wait "$QUIET_WAIT" --clients "$EVENTBUS_CLIENTS" --warmup "$WARMUP" --duration "$DURATION" --rows "$ROWS" \
   || log "the typed eventbus row failed (exit $?)"
+
+# --- 5b. Redis Cluster: the a64 load against 1 and then 3 masters (no replicas) -----------------------
+# Replicas would take CPU from the masters on this small machine; the row measures how the storage
+# tier scales, so each master runs alone. One master owns all 16,384 slots in e1 (redis-cli --cluster
+# create wants three), a third each in e3. The Redis CPU column is the masters' together.
+start_cluster() { # count of masters; sets CLUSTER_NODES and CLUSTER_PIDS
+  local n=$1 i port ports=() pids=()
+  for (( i = 0; i < n; i++ )); do
+    port=$(free_port)
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$WORK/nodes-$port.conf" \
+      --dir "$WORK" --save "" --appendonly no --maxclients 20000 >"$WORK/cluster-$port.log" 2>&1 &
+    pids+=("$!") ports+=("$port")
+  done
+  for port in "${ports[@]}"; do
+    for _ in $(seq 1 50); do [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && break; sleep 0.1; done
+  done
+  if (( n == 1 )); then
+    redis-cli -p "${ports[0]}" cluster addslotsrange 0 16383 >/dev/null
+  else
+    local hosts=()
+    for port in "${ports[@]}"; do hosts+=("127.0.0.1:$port"); done
+    redis-cli --cluster create "${hosts[@]}" --cluster-replicas 0 --cluster-yes >"$WORK/cluster-create.log" 2>&1 \
+      || die "redis-cli --cluster create failed: $(tail -5 "$WORK/cluster-create.log")"
+  fi
+  for _ in $(seq 1 100); do
+    redis-cli -p "${ports[0]}" cluster info 2>/dev/null | grep -q "cluster_state:ok" && break
+    sleep 0.1
+  done
+  redis-cli -p "${ports[0]}" cluster info | grep -q "cluster_state:ok" || die "the cluster of $n did not reach cluster_state:ok"
+  CLUSTER_NODES=$(IFS=,; echo "${hosts[*]:-127.0.0.1:${ports[0]}}")
+  CLUSTER_PIDS=$(IFS=,; echo "${pids[*]}")
+  CLUSTER_PID_LIST=("${pids[@]}")
+}
+stop_cluster() {
+  local pid
+  for pid in "${CLUSTER_PID_LIST[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${CLUSTER_PID_LIST[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+if ! $SKIP_CLUSTER; then
+  for masters in 1 3; do
+    log "Redis Cluster of $masters master(s): the a64 load"
+    start_cluster "$masters"
+    SERVICE_REDIS="-Dredis.server= -Dredis.cluster.nodes=$CLUSTER_NODES" start_service "cluster-$masters"
+    "${LOADGEN_JVM[@]}" -jar "$BENCH_JAR" uncontended --id warm-up --port "$HTTP_PORT" --service-pid "$SERVICE_PID" \
+      --clients 64 --warmup 0 --duration 5 --rows "$WORK/warm-up.jsonl" 2>/dev/null || true
+    "${LOADGEN_JVM[@]}" -jar "$BENCH_JAR" uncontended --id "e$masters" --port "$HTTP_PORT" --service-pid "$SERVICE_PID" \
+      --clients 64 --warmup "$WARMUP" --duration "$DURATION" --redis-pid "$CLUSTER_PIDS" --quiet-wait "$QUIET_WAIT" --rows "$ROWS" \
+      --scenario "uncontended (100,000 keys, waitTimeout 0), HTTP, Redis Cluster of $masters master(s), no replicas" \
+      || log "the e$masters row failed (exit $?)"
+    stop_service "cluster-$masters"
+    stop_cluster
+  done
+fi
 
 # --- 6. the table ------------------------------------------------------------------------------------
 mkdir -p "$ROOT/bench/results"

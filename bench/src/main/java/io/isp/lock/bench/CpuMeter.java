@@ -13,13 +13,13 @@ import java.nio.file.Path;
 final class CpuMeter {
 
   private final long servicePid;
-  private final long redisPid;
+  private final long[] redisPids;
   private final long selfPid = ProcessHandle.current().pid();
 
-  /** @param servicePid the service process, or -1 when there is none (yet) @param redisPid the benchmark's redis-server, or -1 */
-  CpuMeter(long servicePid, long redisPid) {
+  /** @param servicePid the service process, or -1 when there is none (yet) @param redisPids the benchmark's redis-servers (-1: none) */
+  CpuMeter(long servicePid, long... redisPids) {
     this.servicePid = servicePid;
-    this.redisPid = redisPid;
+    this.redisPids = redisPids;
   }
 
   record Reading(long atNanos, double service, double self, double redis, double machineBusy) {
@@ -48,8 +48,16 @@ final class CpuMeter {
     return new Reading(System.nanoTime(),
       servicePid > 0 ? ProcessStats.cpuSeconds(servicePid) : 0,
       inProcess ? 0 : ProcessStats.cpuSeconds(selfPid),
-      redisPid > 0 && ProcessStats.alive(redisPid) ? ProcessStats.cpuSeconds(redisPid) : 0,
+      redisSeconds(),
       machineBusySeconds());
+  }
+
+  private double redisSeconds() {
+    double seconds = 0;
+    for (long pid : redisPids) {
+      seconds += pid > 0 && ProcessStats.alive(pid) ? ProcessStats.cpuSeconds(pid) : 0;
+    }
+    return seconds;
   }
 
   /**

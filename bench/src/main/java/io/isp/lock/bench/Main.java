@@ -5,6 +5,7 @@ import io.vertx.core.VertxOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * call appends its row to the rows file; {@code table} prints them all.
  *
  * <pre>
- * every scenario also takes --redis-pid PID (to tell the machine's other load apart) and
+ * every scenario also takes --redis-pid PID[,PID...] (to tell the machine's other load apart; a cluster's masters) and
  * --quiet-wait S (wait up to S seconds for other processes to calm down before starting);
- * the HTTP scenarios take --loops N (event loops driving the clients, default 1)
+ * the HTTP scenarios take --loops N (event loops driving the clients, default 1) and --scenario TEXT (the row's
+ * description, e.g. for the same scenario against a Redis Cluster)
  * uncontended --port P --service-pid PID --clients N  [--warmup S --duration S] [--http-client vertx|jdk] --rows FILE --id ID
  * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
  * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
@@ -44,7 +46,7 @@ public final class Main {
     Args args = Args.parse(argv);
     String command = argv[0];
     if (command.equals("quiet")) {
-      boolean quiet = new CpuMeter(args.integer("service-pid", -1), args.integer("redis-pid", -1))
+      boolean quiet = new CpuMeter(args.integer("service-pid", -1), pids(args.string("redis-pid", "-1")))
         .awaitQuiet(0.15, args.millis("quiet-wait", 90));
       System.err.println(quiet ? "[bench] the machine is quiet" : "[bench] the machine stayed busy; going on anyway");
       return;
@@ -66,7 +68,7 @@ public final class Main {
     long warmupMs = args.millis("warmup", 3);
     long durationMs = args.millis("duration", 10);
     String id = args.string("id", command);
-    String scenario = switch (command) {
+    String scenario = args.has("scenario") ? args.string("scenario", "") : switch (command) {
       case "uncontended" -> "uncontended (100,000 keys, waitTimeout 0), HTTP";
       case "hotkey" -> "hot key (1 key, waitTimeout 10), HTTP";
       case "waiters" -> "many waiters, HTTP, service -Xmx256m";
@@ -84,10 +86,10 @@ public final class Main {
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = command.equals("eventbus") ? Math.max(1, cores / 2) : args.integer("loops", 1);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-    long redisPid = args.integer("redis-pid", -1);
+    long[] redisPids = pids(args.string("redis-pid", "-1"));
     long quietWaitMs = args.millis("quiet-wait", 0);
     long servicePid = command.equals("eventbus") ? ProcessHandle.current().pid() : args.integer("service-pid", -1);
-    CpuMeter cpu = new CpuMeter(servicePid, redisPid);
+    CpuMeter cpu = new CpuMeter(servicePid, redisPids);
     Row row;
     try {
       if (quietWaitMs > 0 && !cpu.awaitQuiet(0.15, quietWaitMs)) {
@@ -136,6 +138,11 @@ public final class Main {
   }
 
   /** {@code --name value} pairs after the command. */
+  /** "123" or "1,2,3": the Redis processes whose CPU is Redis's, not the machine's other load. */
+  private static long[] pids(String list) {
+    return Arrays.stream(list.split(",")).mapToLong(Long::parseLong).toArray();
+  }
+
   private record Args(Map<String, String> values) {
 
     static Args parse(String[] argv) {
