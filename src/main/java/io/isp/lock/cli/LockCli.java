@@ -289,10 +289,11 @@ public final class LockCli {
   }
 
   /**
-   * Vert.x and Netty log through java.util.logging at warning and above, to stderr: Logback (which
-   * the service sets up in code) would otherwise start unconfigured and print debug lines to the
-   * stdout that COMMAND shares. Netty's DNS resolver is skipped for the JDK's, and Vert.x's file
-   * cache too: less to load at start.
+   * Vert.x and Netty log through java.util.logging, errors only, to stderr: Logback (which the
+   * service sets up in code) would otherwise start unconfigured and print debug lines to the stdout
+   * that COMMAND shares, and their warnings (a refused upgrade is also a "Connection evicted") would
+   * come on top of the one line that says why. Netty's DNS resolver is skipped for the JDK's, and
+   * Vert.x's file cache too: less to load at start.
    */
   private static void quietLibraries() {
     setIfAbsent("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
@@ -300,7 +301,7 @@ public final class LockCli {
     setIfAbsent("vertx.disableFileCPResolving", "true");
     setIfAbsent("vertx.disableFileCaching", "true");
     io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
-    java.util.logging.Logger.getLogger("").setLevel(Level.WARNING);
+    java.util.logging.Logger.getLogger("").setLevel(Level.SEVERE);
   }
 
   private static void setIfAbsent(String property, String value) {

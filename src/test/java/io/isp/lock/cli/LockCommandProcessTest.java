@@ -149,7 +149,8 @@ class LockCommandProcessTest {
       try (LockCommandProcess wrong = LockCommandProcess.start(Map.of("ISP_LOCK_URL", url, "ISP_LOCK_TOKEN", "wrong"), dir,
         "k", "--", "touch", "ran")) {
         assertThat(wrong.awaitExit(60)).isEqualTo(69);
-        assertThat(wrong.stderr()).contains("401").contains("token");
+        assertThat(wrong.stderr().strip().lines()).as("one line saying why").hasSize(1)
+          .allMatch(line -> line.startsWith("isp-lock: ") && line.contains("401") && line.contains("token"));
       }
       assertThat(exists("ran")).isFalse();
       try (LockCommandProcess right = LockCommandProcess.start(Map.of("ISP_LOCK_URL", url, "ISP_LOCK_TOKEN", "right-token"), dir,
