@@ -39,8 +39,12 @@ final class Hold {
   private Duration ttl;
   private long expiresAtNanos;
   private long timerId = -1;
+  /** Fires at expiresAtNanos, when kept alive: no renewal got through in time, the lock is lost. */
+  private long deadlineTimerId = -1;
   /** Unlocked, lost, or its client closed: no more renewals, no lost notice. */
   private boolean ended;
+  /** Lost at the deadline: a renewal answered after it is undone. */
+  private boolean pastDeadline;
   /** Completes when the last extend asked for has been answered; the next one waits for it. */
   private Future<Void> extending = Future.succeededFuture();
 
@@ -67,6 +71,7 @@ final class Hold {
     if (keepAlive) {
       synchronized (this) {
         scheduleRenewal(grantedAtNanos);
+        armDeadline();
       }
     }
   }
@@ -98,12 +103,16 @@ final class Hold {
   /** Stops the renewals without a lost notice (the client closes, or the holder unlocks). */
   void end() {
     long timer;
+    long deadlineTimer;
     synchronized (this) {
       ended = true;
       timer = timerId;
       timerId = -1;
+      deadlineTimer = deadlineTimerId;
+      deadlineTimerId = -1;
     }
     client.cancelTimer(timer);
+    client.cancelTimer(deadlineTimer);
   }
 
   /** One extend at a time: each is sent once the previous one has been answered. */
@@ -148,6 +157,10 @@ final class Hold {
     long previousTimer;
     synchronized (this) {
       if (ended) {
+        if (pastDeadline) {
+          // renewed after it was given up as lost (Redis answered late): nobody counts on it now
+          client.request(LockAddresses.UNLOCK, new JsonObject().put("key", key).put("lockKey", lockKey), Duration.ZERO);
+        }
         return;
       }
       // the service counts the TTL from when it handled the call: from when it was sent is on the safe side
@@ -157,9 +170,40 @@ final class Hold {
       timerId = -1;
       if (keepAlive) {
         scheduleRenewal(sentAtNanos);
+        armDeadline();
       }
     }
     client.cancelTimer(previousTimer);
+  }
+
+  /**
+   * Called holding {@code this}: at {@code expiresAtNanos} (the send time of the last extend answered
+   * 200 plus its TTL), if no renewal got through meanwhile, the lock is lost then, not when Redis
+   * answers again: by then another client may hold the expired lock.
+   */
+  private void armDeadline() {
+    client.cancelTimer(deadlineTimerId);
+    long dueInMs = (expiresAtNanos - System.nanoTime() + 999_999) / 1_000_000;
+    deadlineTimerId = client.setTimer(Math.max(1, dueInMs), id -> deadline());
+  }
+
+  private void deadline() {
+    synchronized (this) {
+      deadlineTimerId = -1;
+      if (ended) {
+        return;
+      }
+      if (System.nanoTime() - expiresAtNanos < 0) {
+        armDeadline(); // the timer fired a little early
+        return;
+      }
+      pastDeadline = true;
+      ended = true;
+    }
+    end();
+    client.forget(this);
+    lost.tryComplete(new LockException(ErrorCode.NOT_HELD,
+      "no renewal of '" + key + "' got through before its TTL ran out: it may be another's now"));
   }
 
   private void failed(Throwable error, boolean renewal) {

@@ -169,6 +169,21 @@ class LockClientKeepAliveTest {
     assertThat(locked("retried")).isFalse();
   }
 
+  @Test
+  @DisplayName("no renewal gets through for the whole TTL (no lock service): onLost at the TTL, not once the service is back")
+  void lostAtTheDeadline() {
+    long asked = System.nanoTime();
+    Lock lock = result(locks.lock("deadline", Duration.ofMillis(1500), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    java.util.concurrent.CompletableFuture<Long> lostAfter = new java.util.concurrent.CompletableFuture<>();
+    lock.onLost(error -> lostAfter.complete(System.nanoTime() - asked));
+    result(vertx.undeploy(lockVerticle));
+    long nanos = lostAfter.orTimeout(10, TimeUnit.SECONDS).join();
+    // the TTL counted from the lock request: not later (another client could hold it by then)
+    assertThat(Duration.ofNanos(nanos)).isBetween(Duration.ofMillis(1000), Duration.ofMillis(1500 + 800));
+    result(vertx.deployVerticle(new LockVerticle(config)));
+    assertThat(locked("deadline")).as("expired in Redis as well").isFalse();
+  }
+
   /** An application verticle that takes two locks when it starts and never unlocks them. */
   static final class Holder extends VerticleBase {
     @Override
