@@ -21,8 +21,10 @@ STATE_DIR=${ISP_CONTAINERS_STATE:-/run/isp-lock-containers}
 SOCKET_PATH=/run/podman/podman.sock
 BASE_IMAGE=localhost/debian-base
 # netavark and aardvark-dns: containers on a compose network find each other by service name
-# (Debian's podman otherwise falls back to CNI, without name resolution).
-PACKAGES=(podman podman-compose debootstrap uidmap slirp4netns fuse-overlayfs runc netavark aardvark-dns)
+# (Debian's podman otherwise falls back to CNI, without name resolution). iptables: netavark sets up
+# every network with it, and a host without it fails each build's RUN step with "netavark: No such
+# file or directory" (seen on a fresh machine, 2026-11-30).
+PACKAGES=(podman podman-compose debootstrap uidmap slirp4netns fuse-overlayfs runc netavark aardvark-dns iptables)
 # Written only when absent or ours: this root may not raise resource limits (podman's default
 # ulimits would fail every container) and the cgroups are hybrid (crun wants v2; runc copes);
 # netavark for name resolution on compose networks.

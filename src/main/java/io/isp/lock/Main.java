@@ -1,5 +1,6 @@
 package io.isp.lock;
 
+import io.isp.lock.cli.LockCli;
 import io.isp.lock.config.ConfigException;
 import io.isp.lock.config.ConfigLoader;
 import io.isp.lock.config.RedisConfig;
@@ -15,6 +16,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Exit codes: 0 after a clean shutdown, 1 when start-up fails (e.g. Redis rejects the
  * credentials, the port is taken), 2 for a bad command line or configuration.
+ *
+ * <p>{@code java -jar isp-lock-service.jar lock ...} is the lock command for shell scripts instead
+ * ({@link LockCli}): it runs a command holding a lock of a running service, and loads nothing of
+ * the service itself.
  */
 public final class Main {
 
@@ -35,7 +41,9 @@ public final class Main {
   static final String USAGE = "usage: java -jar isp-lock-service.jar [--config FILE] [--dev]\n"
     + "  --config FILE  the YAML configuration (default conf/config.yaml)\n"
     + "  --dev          run on a private redis-server started for this process (redis.embedded: true);\n"
-    + "                 locks are local to this process: for development only";
+    + "                 locks are local to this process: for development only\n"
+    + "   or: java -jar isp-lock-service.jar lock [--url URL] [--token T] [--ttl S] [--wait S] KEY -- COMMAND [ARG...]\n"
+    + "                 run COMMAND holding a lock of a running service (lock --help)";
   private static final String DEFAULT_CONFIG = "conf/config.yaml";
 
   /** The command line: the config file, and {@code --dev}. */
@@ -46,6 +54,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("lock")) {
+      // before anything of the service is loaded or set up: the lock command starts lean
+      LockCli.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Logging.init();
     Arguments arguments = parse(args);
     ServiceConfig config = readConfig(arguments);

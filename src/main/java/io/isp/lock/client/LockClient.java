@@ -7,14 +7,22 @@ import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockStatus;
 import io.isp.lock.api.SemaphoreStatus;
+import io.vertx.core.Closeable;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +34,10 @@ import java.util.function.Supplier;
  * LockClient locks = LockClient.create(vertx);
  * locks.withLock("invoice-42", Duration.ofSeconds(10), () -> storage.write(invoice));
  * }</pre>
+ *
+ * <p>Created on a verticle's context (in its {@code start}), the client belongs to that verticle:
+ * when the verticle is undeployed, the client closes ({@link #close()}), unlocking every lock it
+ * still holds, so that the next holder gets them at once instead of at their TTL.
  */
 public final class LockClient {
 
@@ -34,29 +46,72 @@ public final class LockClient {
   /** Beyond the wait, time for a couple of Redis calls and the trip across the cluster. */
   private static final Duration REPLY_MARGIN = Duration.ofSeconds(10);
 
+  /** Held locks are pruned of expired ones when their count has doubled since the last pruning. */
+  private static final int FIRST_PRUNE_AT = 64;
+
   private final Vertx vertx;
+  /** The verticle's context the client was created on (its renewals and onLost handlers run there), or a context of its own. */
+  private final ContextInternal context;
+  /** Registered on a verticle's context: undeploying the verticle closes the client. Null when created elsewhere. */
+  private final Closeable closeHook;
+  /** The grants this client may still hold: what {@link #close()} unlocks. */
+  private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+  private volatile int pruneAt = FIRST_PRUNE_AT;
 
   private LockClient(Vertx vertx) {
     this.vertx = vertx;
+    ContextInternal current = (ContextInternal) Vertx.currentContext();
+    if (current != null && current.owner() == vertx && current.deploymentID() != null) {
+      this.context = current;
+      // as Vert.x's own clients do: a close hook on the deployment's context runs when it is undeployed
+      this.closeHook = completion -> close().onComplete(ignored -> completion.succeed());
+      current.addCloseHook(closeHook);
+    } else {
+      this.context = (ContextInternal) vertx.getOrCreateContext();
+      this.closeHook = null;
+    }
   }
 
+  /**
+   * A client on {@code vertx}. Called in a verticle (its {@code start}), the client closes when that
+   * verticle is undeployed, releasing its locks; elsewhere, call {@link #close()} when done.
+   */
   public static LockClient create(Vertx vertx) {
     return new LockClient(vertx);
   }
 
-  /** Locks {@code key} for {@code ttl}, waiting at most {@code waitTimeout} (zero: try once). */
+  /** Locks {@code key} for {@code ttl}, waiting at most {@code waitTimeout} (zero: try once; null: the service's default). */
   public Future<Lock> lock(String key, Duration ttl, Duration waitTimeout) {
+    return lock(key, ttl, waitTimeout, LockOptions.DEFAULT);
+  }
+
+  /**
+   * Locks {@code key} for {@code ttl}, waiting at most {@code waitTimeout} (zero: try once; null: the
+   * service's default), held as {@code options} say: {@link LockOptions#KEEP_ALIVE} renews it until
+   * it is unlocked.
+   */
+  public Future<Lock> lock(String key, Duration ttl, Duration waitTimeout, LockOptions options) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("LockClient closed"));
+    }
     JsonObject body = new JsonObject().put("key", key).put("ttl", seconds(ttl));
     if (waitTimeout != null) {
       body.put("waitTimeout", seconds(waitTimeout));
     }
     return request(LockAddresses.LOCK, body, waitTimeout == null ? LONGEST_WAIT : waitTimeout)
-      .map(reply -> Lock.from(this, key, reply));
+      // the TTL runs from the grant, just before the reply: renewals are due a third of the TTL after the reply
+      .compose(reply -> granted(Lock.granted(this, key, reply, options, System.nanoTime())));
   }
 
   /** Locks only if free now; fails with {@code lock_held} otherwise. */
   public Future<Lock> tryLock(String key, Duration ttl) {
     return lock(key, ttl, Duration.ZERO);
+  }
+
+  /** Locks only if free now, held as {@code options} say; fails with {@code lock_held} otherwise. */
+  public Future<Lock> tryLock(String key, Duration ttl, LockOptions options) {
+    return lock(key, ttl, Duration.ZERO, options);
   }
 
   /**
@@ -107,14 +162,21 @@ public final class LockClient {
     return withLock(key, ttl, null, action);
   }
 
+  /** {@link #withLock(String, Duration, Duration, LockOptions, Supplier)} with {@link LockOptions#DEFAULT}. */
+  public <T> Future<T> withLock(String key, Duration ttl, Duration waitTimeout, Supplier<Future<T>> action) {
+    return withLock(key, ttl, waitTimeout, LockOptions.DEFAULT, action);
+  }
+
   /**
    * Runs {@code action} holding the lock and always unlocks, whether the action succeeds, fails or
    * throws. If the action succeeded but the lock was no longer ours when unlocking (it expired during
    * the action: someone else may have run concurrently), the result is that {@code not_held} /
-   * {@code not_owner} failure, not the action's value.
+   * {@code not_owner} failure, not the action's value. With {@link LockOptions#KEEP_ALIVE} the lock
+   * is renewed while the action runs, however long it takes.
    */
-  public <T> Future<T> withLock(String key, Duration ttl, Duration waitTimeout, Supplier<Future<T>> action) {
-    return lock(key, ttl, waitTimeout).compose(lock -> {
+  public <T> Future<T> withLock(String key, Duration ttl, Duration waitTimeout, LockOptions options,
+                                Supplier<Future<T>> action) {
+    return lock(key, ttl, waitTimeout, options).compose(lock -> {
       Future<T> result;
       try {
         result = action.get();
@@ -130,8 +192,78 @@ public final class LockClient {
     });
   }
 
+  /**
+   * Stops every renewal and unlocks every lock this client still holds; a lock call answered
+   * afterwards is unlocked at once and fails. Runs by itself when the verticle the client was
+   * created in is undeployed. Completes when the service has answered every unlock (failures,
+   * e.g. a lock that had expired, are ignored).
+   */
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    if (closeHook != null) {
+      context.removeCloseHook(closeHook);
+    }
+    List<Future<?>> unlocks = new ArrayList<>();
+    long now = System.nanoTime();
+    for (Hold hold : List.copyOf(holds)) {
+      if (hold.mayBeHeld(now)) {
+        unlocks.add(hold.unlock().otherwiseEmpty());
+      } else {
+        hold.end();
+      }
+    }
+    holds.clear();
+    return Future.join(unlocks).otherwiseEmpty().mapEmpty();
+  }
+
+  /** Tracks a new grant for {@link #close()}; one that arrives after the close is given back at once. */
+  private Future<Lock> granted(Lock lock) {
+    if (closed) {
+      return lock.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
+    }
+    holds.add(lock.hold());
+    if (holds.size() >= pruneAt) {
+      // locks taken without keep-alive and never unlocked expire by themselves: forget those
+      long now = System.nanoTime();
+      holds.removeIf(hold -> !hold.mayBeHeld(now));
+      pruneAt = Math.max(FIRST_PRUNE_AT, holds.size() * 2);
+    }
+    if (closed) {
+      // closed meanwhile, and close() may have missed it
+      holds.remove(lock.hold());
+      return lock.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
+    }
+    return Future.succeededFuture(lock);
+  }
+
+  void forget(Hold hold) {
+    holds.remove(hold);
+  }
+
+  <T> Promise<T> promise() {
+    return context.promise();
+  }
+
+  long setTimer(long delayMs, Handler<Long> handler) {
+    return context.setTimer(delayMs, handler);
+  }
+
+  void cancelTimer(long timerId) {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
   Future<JsonObject> request(String address, JsonObject body, Duration wait) {
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(wait.plus(REPLY_MARGIN).toMillis());
+    return requestWithin(address, body, wait.plus(REPLY_MARGIN));
+  }
+
+  /** A request that gives up after {@code timeout} (then a failure, as for a service that is away). */
+  Future<JsonObject> requestWithin(String address, JsonObject body, Duration timeout) {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
     return vertx.eventBus().<JsonObject>request(address, body, delivery)
       .map(Message::body)
       .recover(error -> Future.failedFuture(error instanceof ReplyException reply ? LockException.fromReply(reply) : error));

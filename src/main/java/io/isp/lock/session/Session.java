@@ -53,6 +53,15 @@ final class Session {
     long ttlMs;
     Long fencingToken;
     long renewalTimer = -1;
+    /**
+     * Until when (monotonic) the lock is sure to live in Redis without another renewal: the send time
+     * of the last renewal or extend answered 200, plus its TTL. Past it the session cannot vouch for
+     * the lock, whatever Redis says once it answers again.
+     */
+    long aliveUntilNanos;
+    long deadlineTimer = -1;
+    /** Given up as lost because no renewal got through before {@link #aliveUntilNanos}. */
+    boolean pastDeadline;
 
     Held(String key, String lockKey, long ttlMs, Long fencingToken) {
       this.key = key;
@@ -189,6 +198,7 @@ final class Session {
     }
     String requestId = endpoint.nextRequestId();
     acquiring.put(key, requestId);
+    long sentNanos = System.nanoTime();
     request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
       acquiring.remove(key);
       if (outcome.failed()) {
@@ -204,6 +214,9 @@ final class Session {
       }
       Held lock = new Held(key, lockKey, command.ttlMs(), grant.getLong("fencingToken"));
       held.put(key, lock);
+      // granted somewhere between the request and now (after a wait, just before its reply): count
+      // from a third of the TTL before the reply, the first renewal then gives an exact bound
+      aliveUntil(lock, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(lock.ttlMs))));
       scheduleRenewal(lock, renewalDelay(lock.ttlMs));
       send(Replies.ok(frame.id(), grant));
     });
@@ -225,6 +238,7 @@ final class Session {
         if (outcome.failed() && lock != null && !ended && !held.containsKey(key) && !gone(outcome.cause())) {
           // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
           held.put(key, lock);
+          armDeadline(lock);
           scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
         }
         reply(frame, outcome);
@@ -239,10 +253,12 @@ final class Session {
       return;
     }
     ExtendCommand command = endpoint.requests().extend(frame.body().copy().put("lockKey", lockKey));
+    long sentNanos = System.nanoTime();
     request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
       if (lock != null && held.get(key) == lock) {
         if (outcome.succeeded()) {
           lock.ttlMs = command.ttlMs();
+          aliveUntil(lock, sentNanos);
           lock.fencingToken = outcome.result().getLong("fencingToken", lock.fencingToken);
           scheduleRenewal(lock, renewalDelay(lock.ttlMs));
         } else if (gone(outcome.cause())) {
@@ -310,11 +326,18 @@ final class Session {
       return;
     }
     ExtendCommand command = new ExtendCommand(lock.key, lock.lockKey, lock.ttlMs);
+    long sentNanos = System.nanoTime();
     request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (lock.pastDeadline && outcome.succeeded() && !ended) {
+        // renewed after the session gave it up as lost (Redis answered late): nobody counts on it now
+        giveBack(lock.key, lock.lockKey, endpoint.nextRequestId());
+        return;
+      }
       if (ended || held.get(lock.key) != lock || lock.renewalTimer != -1) {
         return; // unlocked, ended, or extended by the peer meanwhile (which scheduled the next renewal)
       }
       if (outcome.succeeded()) {
+        aliveUntil(lock, sentNanos);
         scheduleRenewal(lock, renewalDelay(lock.ttlMs));
       } else if (gone(outcome.cause())) {
         lost(lock);
@@ -343,6 +366,41 @@ final class Session {
       vertx.cancelTimer(lock.renewalTimer);
       lock.renewalTimer = -1;
     }
+    if (lock.deadlineTimer != -1) {
+      vertx.cancelTimer(lock.deadlineTimer);
+      lock.deadlineTimer = -1;
+    }
+  }
+
+  /**
+   * The lock is sure to live until {@code sentNanos} plus its TTL (a renewal or extend sent then was
+   * answered 200). If no renewal gets through before that moment (Redis away longer than the TTL,
+   * or frozen), the peer is told {@code lost} then, not once Redis answers again: by then another
+   * client may have taken the expired lock, and the holder must already have stopped.
+   */
+  private void aliveUntil(Held lock, long sentNanos) {
+    lock.aliveUntilNanos = sentNanos + TimeUnit.MILLISECONDS.toNanos(lock.ttlMs);
+    armDeadline(lock);
+  }
+
+  private void armDeadline(Held lock) {
+    if (lock.deadlineTimer != -1) {
+      vertx.cancelTimer(lock.deadlineTimer);
+    }
+    // rounded up: a timer may fire a little early, and then it is armed again for the rest
+    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(lock.aliveUntilNanos - System.nanoTime() + 999_999));
+    lock.deadlineTimer = vertx.setTimer(delayMs, fired -> {
+      lock.deadlineTimer = -1;
+      if (ended || held.get(lock.key) != lock) {
+        return;
+      }
+      if (System.nanoTime() - lock.aliveUntilNanos >= 0) {
+        lock.pastDeadline = true;
+        lost(lock);
+      } else {
+        armDeadline(lock);
+      }
+    });
   }
 
   // ------------------------------------------------------------------------------------------

@@ -105,4 +105,38 @@ class SessionBusTest {
       assertThat(renewals).hasSize(3);
     }
   }
+
+  @Test
+  @DisplayName("no renewal gets through for the lock's TTL: 'lost' at the TTL, not once Redis is back; a renewal answered later is given back")
+  void lostAtTheDeadlineWhenRenewalsCannotGetThrough(Vertx vertx) {
+    vertx.eventBus().<Object>consumer(LockAddresses.LOCK, lock -> lock.reply(new LockGrant("frozen", "mine", 1_200, 7L)));
+    List<Message<Object>> unanswered = new CopyOnWriteArrayList<>();
+    List<Long> renewals = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Object>consumer(LockAddresses.EXTEND, extend -> {
+      renewals.add(System.nanoTime());
+      unanswered.add(extend); // Redis frozen: answered only after the deadline
+    });
+    CompletableFuture<Object> givenBack = new CompletableFuture<>();
+    vertx.eventBus().consumer(LockAddresses.UNLOCK, unlock -> {
+      givenBack.complete(unlock.body());
+      unlock.reply(Released.INSTANCE);
+    });
+
+    try (SessionClient session = SessionClient.open(port)) {
+      long asked = System.nanoTime();
+      assertThat(session.request(new JsonObject().put("op", "lock").put("key", "frozen").put("ttl", 1.2)).getBoolean("ok")).isTrue();
+      JsonObject lost = session.nextUnsolicited(10);
+      long lostAfter = System.nanoTime() - asked;
+      assertThat(lost).isEqualTo(new JsonObject().put("event", "lost").put("key", "frozen").put("fencingToken", 7));
+      // the TTL counted from the lock request: never later, and not much earlier
+      assertThat(Duration.ofNanos(lostAfter)).isBetween(Duration.ofMillis(750), Duration.ofMillis(1200 + 800));
+      int renewalsAtLost = renewals.size();
+      assertThat(renewalsAtLost).as("a renewal was sent (and is still unanswered)").isGreaterThanOrEqualTo(1);
+
+      // Redis answers the frozen renewal at last: the lock lives again in Redis, so it is unlocked
+      unanswered.get(0).reply(new LockGrant("frozen", "mine", 1_200, 7L));
+      assertThat(SessionClient.get(givenBack)).isEqualTo(new UnlockCommand("frozen", "mine"));
+      assertThat(renewals).hasSize(renewalsAtLost);
+    }
+  }
 }
