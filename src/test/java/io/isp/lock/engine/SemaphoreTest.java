@@ -39,8 +39,15 @@ class SemaphoreTest {
   static final ServiceUnderTest service = ServiceUnderTest.on(redis, new JsonObject());
 
   @Test
-  @DisplayName("3 permits, 12 workers, 5 rounds each: never more than 3 holders at once, and 3 are reached")
+  @DisplayName("3 permits, 12 workers on two instances, 5 rounds each: never more than 3 holders at once, and 3 are reached")
   void capsConcurrencyExactly() throws Exception {
+    JsonObject samePrefix = new JsonObject().put("redis", new JsonObject().put("prefix", service.config().redis().prefix()));
+    try (ServiceUnderTest other = ServiceUnderTest.start(redis.address(), samePrefix)) {
+      capsConcurrency(List.of(service, other));
+    }
+  }
+
+  private static void capsConcurrency(List<ServiceUnderTest> instances) throws Exception {
     int permits = 3;
     int workers = 12;
     int rounds = 5;
@@ -53,9 +60,11 @@ class SemaphoreTest {
     // a thread per worker: the common pool has a single thread on a 2-core machine
     ExecutorService threads = Executors.newFixedThreadPool(workers);
     for (int w = 0; w < workers; w++) {
+      ServiceUnderTest via = instances.get(w % instances.size());
       running.add(CompletableFuture.runAsync(() -> {
         for (int round = 0; round < rounds; round++) {
-          HttpResult granted = acquire("cap", permits, 30, 60);
+          HttpResult granted = via.post(API + "/semaphore/acquire", new JsonObject().put("key", "cap")
+            .put("permits", permits).put("ttl", 30).put("waitTimeout", 60).encode());
           if (granted.status() != 200) {
             violations.add("acquire: " + granted);
             return;
@@ -78,7 +87,8 @@ class SemaphoreTest {
             violations.add("status holders " + inRedis);
           }
           holding.decrementAndGet();
-          HttpResult released = release("cap", granted.json().getString("lockKey"));
+          HttpResult released = via.post(API + "/semaphore/release", new JsonObject().put("key", "cap")
+            .put("lockKey", granted.json().getString("lockKey")).encode());
           if (released.status() != 200) {
             violations.add("release: " + released);
           }
