@@ -47,7 +47,9 @@ class LoggingProcessTest {
   @RegisterExtension
   static final RedisProcess REDIS = RedisProcess.fixture("--requirepass", REDIS_PASSWORD);
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** HTTP/1.1 as the service speaks it, and every call bounded: a hang fails the test, not the build's clock. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(10)).build();
 
   /** The json process's output, and what its requests returned. */
   private static List<String> jsonOutput;
@@ -182,7 +184,7 @@ class LoggingProcessTest {
     try (ServiceProcess service = ServiceProcess.start(Map.of("HTTP_PORT", Integer.toString(port), "HTTP_HOST", "127.0.0.1"),
       "--dev", "--config", config.toString())) {
       awaitReady(service, port);
-      assertThat(HTTP.send(HttpRequest.newBuilder(uri(port, "/health/live")).build(), HttpResponse.BodyHandlers.ofString())
+      assertThat(send(port, HttpRequest.newBuilder(uri(port, "/health/live")))
         .statusCode()).isEqualTo(200);
       service.terminate();
       assertThat(service.awaitExit(30)).isZero();
@@ -203,7 +205,7 @@ class LoggingProcessTest {
   private static void awaitReady(ServiceProcess service, int port) {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
       .failFast("the service exited:\n" + service.output(), () -> service.awaitExit(0) != -1)
-      .until(() -> HTTP.send(HttpRequest.newBuilder(uri(port, "/health/ready")).build(),
+      .until(() -> HTTP.send(HttpRequest.newBuilder(uri(port, "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
 
