@@ -99,7 +99,9 @@ class MetricsTest {
 
     assertThat(metrics.value("isp_lock_wait_seconds_count", "outcome", "granted")).isEqualTo(5);
     assertThat(metrics.value("isp_lock_wait_seconds_count", "outcome", "lock_held")).isEqualTo(2);
-    assertThat(metrics.value("isp_lock_wait_seconds_sum", "outcome", "lock_held")).as("the give-up waited 0.3 s").isGreaterThanOrEqualTo(0.3);
+    // the give-up timer is Vert.x's, which may fire a fraction of a millisecond early (seen: 0.2997 s)
+    assertThat(metrics.value("isp_lock_wait_seconds_sum", "outcome", "lock_held")).as("the give-up waited 0.3 s")
+      .isGreaterThanOrEqualTo(0.295);
     assertThat(metrics.value("isp_lock_wait_seconds_bucket", "outcome", "lock_held", "le", "+Inf")).isEqualTo(2);
     // the three unlocks that released a lock granted here; the force-unlocked one is never unlocked
     assertThat(metrics.value("isp_lock_hold_seconds_count")).isEqualTo(3);
