@@ -34,16 +34,14 @@ final class SemaphoreQueues {
   private final Map<String, KeyQueue<PermitWaiter>> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, PermitWaiter> cancellable = new HashMap<>();
-  private final long probePeriodMs;
-  private long probeTimer = -1;
-  private boolean probing;
+  private final OutageWatch outages;
   private boolean stopping;
 
   /** While calls wait, the store is probed every {@code probePeriodMs}, as {@link WaitQueues} does. */
   SemaphoreQueues(SemaphoreStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
     this.store = store;
     this.timers = timers;
-    this.probePeriodMs = probePeriodMs;
+    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
     this.waitingChanged = waitingChanged;
   }
 
@@ -54,7 +52,7 @@ final class SemaphoreQueues {
     }
     String lockKey = lockKeys.next();
     if (command.waitMs() == 0) {
-      return watched(store.tryAcquirePermit(command.key(), lockKey, command.permits(), command.ttlMs()))
+      return outages.watched(store.tryAcquirePermit(command.key(), lockKey, command.permits(), command.ttlMs()))
         .onFailure(error -> giveBack(command.key(), lockKey))
         .compose(attempt -> switch (attempt.kind()) {
           case TAKEN -> Future.succeededFuture(
@@ -76,7 +74,7 @@ final class SemaphoreQueues {
     } else {
       pump(queue);
     }
-    armProbe();
+    outages.arm();
     waitingChanged.run();
     return waiter.future();
   }
@@ -90,11 +88,11 @@ final class SemaphoreQueues {
     KeyQueue<PermitWaiter> queue = queues.get(command.key());
     PermitWaiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
     if (next == null) {
-      return watched(store.releasePermit(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
+      return outages.watched(store.releasePermit(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
     }
     SemaphoreCommand wanted = next.command();
     queue.beginCall();
-    return watched(store.handOverPermit(command.key(), command.lockKey(), next.lockKey(), wanted.permits(), wanted.ttlMs()))
+    return outages.watched(store.handOverPermit(command.key(), command.lockKey(), next.lockKey(), wanted.permits(), wanted.ttlMs()))
       .onComplete(outcome -> {
         queue.endCall();
         LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
@@ -132,14 +130,14 @@ final class SemaphoreQueues {
   }
 
   Future<LockGrant> extend(ExtendCommand command) {
-    return watched(store.extendPermit(command.key(), command.lockKey(), command.ttlMs())).compose(reply ->
+    return outages.watched(store.extendPermit(command.key(), command.lockKey(), command.ttlMs())).compose(reply ->
       reply.outcome() == LockStore.Outcome.EXTENDED
         ? Future.succeededFuture(new LockGrant(command.key(), command.lockKey(), command.ttlMs(), reply.fencingToken()))
         : Future.failedFuture(refusal(command.key(), reply)));
   }
 
   Future<SemaphoreStatus> status(StatusQuery query) {
-    return watched(store.semaphoreStatus(query.key()));
+    return outages.watched(store.semaphoreStatus(query.key()));
   }
 
   /** Ends the wait of the request {@code requestId} if it waits here; a permit taken for it meanwhile is given back. */
@@ -166,7 +164,7 @@ final class SemaphoreQueues {
   /** Answers every waiter 503 and refuses new acquires; used on shutdown. */
   void stop() {
     stopping = true;
-    timers.cancel(probeTimer);
+    outages.stop();
     failEveryWaiter(Outcomes.shuttingDown());
   }
 
@@ -198,7 +196,7 @@ final class SemaphoreQueues {
     SemaphoreCommand command = head.command();
     queue.cancelRecheck();
     queue.beginCall();
-    watched(store.tryAcquirePermit(queue.key(), head.lockKey(), command.permits(), command.ttlMs())).onComplete(outcome -> {
+    outages.watched(store.tryAcquirePermit(queue.key(), head.lockKey(), command.permits(), command.ttlMs())).onComplete(outcome -> {
       queue.endCall();
       if (outcome.failed()) {
         queue.remove(head);
@@ -262,37 +260,9 @@ final class SemaphoreQueues {
     queues.remove(queue.key(), queue);
   }
 
-  /** A store outage answers every waiter at once, as {@link WaitQueues} does. */
-  private <T> Future<T> watched(Future<T> call) {
-    return call.onFailure(error -> {
-      if (Outcomes.isOutage(error)) {
-        failEveryWaiter((LockException) error);
-      }
-    });
-  }
-
   private void failEveryWaiter(LockException why) {
     queues.values().forEach(queue -> queue.failAll(why));
     queues.clear();
-  }
-
-  private void armProbe() {
-    if (probeTimer < 0 && !stopping) {
-      probeTimer = timers.schedule(probePeriodMs, this::probe);
-    }
-  }
-
-  /** While calls wait for a notice or an expiry, asks the store whether it answers: an outage answers them at once. */
-  private void probe() {
-    probeTimer = -1;
-    if (queues.isEmpty()) {
-      return;
-    }
-    armProbe();
-    if (!probing) {
-      probing = true;
-      watched(store.probe()).onComplete(done -> probing = false);
-    }
   }
 
   private static LockException refusal(String key, LockStore.OwnerReply reply) {

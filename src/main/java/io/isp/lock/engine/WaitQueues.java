@@ -32,7 +32,6 @@ final class WaitQueues {
   private final Timers timers;
   private final LockKeyGenerator lockKeys = new LockKeyGenerator();
   private final GrantReclaimer reclaimer;
-  private final long probePeriodMs;
   /** Told whenever a call starts waiting (see {@link WaiterCounts}). */
   private final Runnable waitingChanged;
   private final LockMetrics metrics;
@@ -40,8 +39,7 @@ final class WaitQueues {
   private final Map<String, KeyQueue<Waiter>> queues = new HashMap<>();
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
-  private long probeTimer = -1;
-  private boolean probing;
+  private final OutageWatch outages;
   private boolean stopping;
 
   /**
@@ -57,7 +55,7 @@ final class WaitQueues {
     this.store = store;
     this.timers = timers;
     this.reclaimer = new GrantReclaimer(store, timers);
-    this.probePeriodMs = probePeriodMs;
+    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
     this.waitingChanged = waitingChanged;
     this.metrics = metrics;
     this.holds = new HoldTimes(metrics, timers);
@@ -83,7 +81,7 @@ final class WaitQueues {
     }
     String lockKey = lockKeys.next();
     if (command.waitMs() == 0) {
-      return watched(store.tryAcquire(command.key(), lockKey, command.ttlMs()))
+      return outages.watched(store.tryAcquire(command.key(), lockKey, command.ttlMs()))
         .onFailure(error -> reclaimer.reclaim(command.key(), lockKey, command.ttlMs()))
         .compose(attempt -> attempt.acquired()
           ? Future.succeededFuture(new LockGrant(command.key(), lockKey, command.ttlMs(), attempt.fencingToken()))
@@ -106,7 +104,7 @@ final class WaitQueues {
     } else {
       pump(queue);
     }
-    armProbe();
+    outages.arm();
     waitingChanged.run();
     return waiter.future();
   }
@@ -116,11 +114,11 @@ final class WaitQueues {
     KeyQueue<Waiter> queue = queues.get(command.key());
     Waiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
     if (next == null) {
-      return watched(store.release(command.key(), command.lockKey()))
+      return outages.watched(store.release(command.key(), command.lockKey()))
         .compose(reply -> released(command.key(), command.lockKey(), reply));
     }
     queue.beginCall();
-    return watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
+    return outages.watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
       .onComplete(outcome -> {
         queue.endCall();
         LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
@@ -143,7 +141,7 @@ final class WaitQueues {
   }
 
   Future<LockGrant> extend(ExtendCommand command) {
-    return watched(store.extend(command.key(), command.lockKey(), command.ttlMs())).compose(reply -> {
+    return outages.watched(store.extend(command.key(), command.lockKey(), command.ttlMs())).compose(reply -> {
       if (reply.outcome() != LockStore.Outcome.EXTENDED) {
         return Future.failedFuture(refusal(command.key(), reply));
       }
@@ -158,7 +156,7 @@ final class WaitQueues {
   }
 
   Future<LockStatus> status(StatusQuery query) {
-    return watched(store.status(query.key()));
+    return outages.watched(store.status(query.key()));
   }
 
   /** Ends the wait of the request {@code requestId} if it waits here; a lock taken for it meanwhile is given back. */
@@ -190,7 +188,7 @@ final class WaitQueues {
   /** Answers every waiter 503 and refuses new locks; used on shutdown. */
   void stop() {
     stopping = true;
-    timers.cancel(probeTimer);
+    outages.stop();
     reclaimer.stop();
     failEveryWaiter(Outcomes.shuttingDown());
   }
@@ -227,7 +225,7 @@ final class WaitQueues {
     }
     queue.cancelRecheck();
     queue.beginCall();
-    watched(store.tryAcquire(queue.key(), head.lockKey(), head.ttlMs())).onComplete(outcome -> {
+    outages.watched(store.tryAcquire(queue.key(), head.lockKey(), head.ttlMs())).onComplete(outcome -> {
       queue.endCall();
       if (outcome.failed()) {
         queue.remove(head);
@@ -282,38 +280,9 @@ final class WaitQueues {
     queues.remove(queue.key(), queue);
   }
 
-  /** Every failure of the store passes here first: one that says the store is unavailable is an outage. */
-  private <T> Future<T> watched(Future<T> call) {
-    return call.onFailure(error -> {
-      if (Outcomes.isOutage(error)) {
-        // no waiter here can be granted until the store is back: answer them now, not at their waitTimeout
-        failEveryWaiter((LockException) error);
-      }
-    });
-  }
-
   private void failEveryWaiter(LockException why) {
     queues.values().forEach(queue -> queue.failAll(why));
     queues.clear();
-  }
-
-  private void armProbe() {
-    if (probeTimer < 0 && !stopping) {
-      probeTimer = timers.schedule(probePeriodMs, this::probe);
-    }
-  }
-
-  /** While calls wait, asks the store whether it answers, one probe at a time. */
-  private void probe() {
-    probeTimer = -1;
-    if (queues.isEmpty()) {
-      return;
-    }
-    armProbe();
-    if (!probing) {
-      probing = true;
-      watched(store.probe()).onComplete(done -> probing = false);
-    }
   }
 
   private Future<Released> released(String key, String lockKey, LockStore.OwnerReply reply) {
