@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class FakeLockStore implements LockStore {
 
-  enum Op { ACQUIRE, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST, PUBLISH_WAITERS }
+  /** ACQUIRE: a write lock (a waiter's tries carry {@code waitLeftMs}); ACQUIRE_READ: a read lock. */
+  enum Op { ACQUIRE, ACQUIRE_READ, WITHDRAW_WRITER, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST, PUBLISH_WAITERS }
 
   /** One call the scheduler made; answer it with one of the methods below. */
   static final class Call {
@@ -50,6 +51,11 @@ final class FakeLockStore implements LockStore {
 
     void held(long holderTtlMs) {
       answer.complete(new Attempt(false, holderTtlMs, 0));
+    }
+
+    /** A writer refused by readers, now registered behind them (it holds new readers back). */
+    void heldByReaders(long readersTtlMs) {
+      answer.complete(new Attempt(false, readersTtlMs, 0, true));
     }
 
     void replied(Outcome outcome, Long fencingToken) {
@@ -117,6 +123,21 @@ final class FakeLockStore implements LockStore {
   @Override
   public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
     return call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireQueued(String key, String lockKey, long ttlMs, long waitLeftMs) {
+    return call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireRead(String key, String lockKey, long ttlMs) {
+    return call(Op.ACQUIRE_READ, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<Void> withdrawWriter(String key, String lockKey) {
+    return call(Op.WITHDRAW_WRITER, key, lockKey, null, 0);
   }
 
   @Override
