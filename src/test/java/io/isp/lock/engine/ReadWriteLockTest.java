@@ -1,7 +1,13 @@
 package io.isp.lock.engine;
 
+import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.ForceReleased;
+import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockMode;
+import io.isp.lock.api.LockStatus;
+import io.isp.lock.client.Lock;
 import io.isp.lock.client.LockClient;
+import io.isp.lock.client.LockOptions;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +50,7 @@ class ReadWriteLockTest {
     int readers = 4;
     AtomicInteger holding = new AtomicInteger();
     AtomicInteger highWater = new AtomicInteger();
+    AtomicInteger looked = new AtomicInteger();
     List<String> failures = new CopyOnWriteArrayList<>();
     runWorkers(readers, worker -> {
       HttpResult granted = lock("shared", "read", 30, 30);
@@ -58,6 +65,8 @@ class ReadWriteLockTest {
       if (!"read".equals(status.getString("mode")) || status.getInteger("readers") != readers) {
         failures.add("status " + status);
       }
+      looked.incrementAndGet();
+      await().atMost(Duration.ofSeconds(20)).until(() -> looked.get() == readers);
       holding.decrementAndGet();
       expectOk(service.unlock("shared", granted.json().getString("lockKey")), failures);
     });
@@ -243,6 +252,32 @@ class ReadWriteLockTest {
     assertThat(status("ops").getBoolean("locked")).isFalse();
     assertThat(status("ops").getValue("mode")).isNull();
     assertThat(service.redis("KEYS", "*readers*ops")).isBlank();
+  }
+
+  @Test
+  @DisplayName("LockClient over the event bus: LockOptions.READ takes read locks side by side, kept alive; a writer's try is refused")
+  void lockClientReadLocks() {
+    LockClient client = LockClient.create(service.vertx());
+    try {
+      Lock first = ServiceUnderTest.await(client.lock("bus", Duration.ofMillis(900), Duration.ZERO, LockOptions.READ.withKeepAlive(true)));
+      Lock second = ServiceUnderTest.await(client.lock("bus", Duration.ofSeconds(30), Duration.ZERO, LockOptions.READ));
+      assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+      Throwable refused = client.tryLock("bus", Duration.ofSeconds(30)).toCompletionStage().toCompletableFuture()
+        .handle((lock, error) -> error).join();
+      assertThat(refused).as("a writer beside readers").isInstanceOf(LockException.class);
+      assertThat(((LockException) refused).error()).isEqualTo(ErrorCode.LOCK_HELD);
+      LockStatus status = ServiceUnderTest.await(client.status("bus"));
+      assertThat(status.mode()).isEqualTo(LockMode.READ);
+      assertThat(status.readers()).isEqualTo(2);
+      ServiceUnderTest.await(second.unlock());
+      // the first reader's TTL is 0.9 s: its renewals keep it in well past that
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(10))
+        .until(() -> ServiceUnderTest.await(client.status("bus")).readers() == 1);
+      ServiceUnderTest.await(first.unlock());
+      assertThat(ServiceUnderTest.await(client.status("bus")).locked()).isFalse();
+    } finally {
+      ServiceUnderTest.await(client.close());
+    }
   }
 
   @Test
