@@ -115,12 +115,20 @@ final class WaitQueues {
   /** Releases the lock, handing it to this instance's next waiter in the same store call when there is one. */
   Future<Released> unlock(UnlockCommand command) {
     KeyQueue<Waiter> queue = queues.get(command.key());
-    Waiter head = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
-    // the lock is handed to a writer only: a reader next in line tries when the release notice comes
-    Waiter next = head == null || head.reads() ? null : head;
+    Waiter head = queue == null || queue.busy() ? null : queue.head();
+    // the lock is handed to a writer only
+    Waiter next = head == null || head.reads() || !store.handsOver() ? null : head;
     if (next == null) {
-      return outages.watched(store.release(command.key(), command.lockKey()))
-        .compose(reply -> released(command.key(), command.lockKey(), reply));
+      Future<LockStore.OwnerReply> release = outages.watched(store.release(command.key(), command.lockKey()));
+      if (head != null && head.reads()) {
+        // a reader next in line tries as soon as the release is done, not when its notice comes back
+        release.onSuccess(reply -> {
+          if (reply.outcome() == LockStore.Outcome.RELEASED && queues.get(command.key()) == queue) {
+            pump(queue);
+          }
+        });
+      }
+      return release.compose(reply -> released(command.key(), command.lockKey(), reply));
     }
     queue.beginCall();
     return outages.watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
