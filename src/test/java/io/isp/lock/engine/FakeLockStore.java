@@ -29,6 +29,8 @@ final class FakeLockStore implements LockStore {
     final long ttlMs;
     /** When the scheduler made the call, on the store's clock (0 without one). */
     final long madeAtNanos;
+    /** A writer's try that registers it behind readers if refused: how long it will wait more; 0 otherwise. */
+    long waitLeftMs;
     private final Promise<Object> answer = Promise.promise();
 
     Call(Op op, String key, String lockKey, String nextLockKey, long ttlMs, long madeAtNanos) {
@@ -127,7 +129,9 @@ final class FakeLockStore implements LockStore {
 
   @Override
   public Future<Attempt> tryAcquireQueued(String key, String lockKey, long ttlMs, long waitLeftMs) {
-    return call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+    Future<Attempt> attempt = call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+    calls.peekLast().waitLeftMs = waitLeftMs;
+    return attempt;
   }
 
   @Override
