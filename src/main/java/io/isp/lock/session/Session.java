@@ -29,7 +29,8 @@ import java.util.function.Function;
  * {@link Primitive}): it serves the peer's requests over the event bus as the HTTP API does, renews
  * every lock and permit it holds at a third of its TTL, and tells the peer when a renewal finds one
  * gone. When the connection closes, or the peer falls silent for {@code session.idleTimeout}, the
- * session ends: its locks and permits are released and its waiting calls cancelled. Confined to the event loop of the HTTP verticle that accepted the connection.
+ * session ends: its locks and permits are released and its waiting calls cancelled. Confined to
+ * the event loop of the HTTP verticle that accepted the connection.
  */
 final class Session {
 
@@ -37,7 +38,7 @@ final class Session {
 
   /** Locks and permits held and acquire calls in progress, together; a peer wanting more opens another session. */
   static final int MAX_LOCKS = 1000;
-  /** Requests awaiting their reply (lock calls waiting for a key among them). */
+  /** Requests awaiting their reply (lock and acquire calls waiting for a key among them). */
   static final int MAX_PENDING = 1000;
   /** Largest message (the frames of one text message together), as for HTTP bodies. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
