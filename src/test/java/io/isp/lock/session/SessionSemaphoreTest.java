@@ -3,6 +3,7 @@ package io.isp.lock.session;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.ServiceUnderTest;
 import io.isp.lock.support.SessionClient;
+import io.isp.lock.support.SilentPeer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,25 @@ class SessionSemaphoreTest {
     assertThat(granted.json().getInteger("holders")).isEqualTo(1);
     System.out.println("permit handed to the HTTP waiter " + tookMs + " ms after the session closed (TTL 30 s)");
     assertThat(tookMs).as("released at the close, far from the 30 s TTL").isLessThan(5_000);
+  }
+
+  @Test
+  @DisplayName("the peer falls silent without closing: its permit is released within session.idleTimeout (3 s) + 1 s, renewed until then")
+  void releasedWhenThePeerFallsSilent() throws Exception {
+    try (SilentPeer peer = SilentPeer.upgrade(service.port(), SessionClient.PATH)) {
+      peer.sendText(acquireFrame("silent", 1, 2, 0).put("id", 1).encode());
+      JsonObject grant = new JsonObject(peer.readText());
+      long silentSince = System.nanoTime();
+      assertThat(grant.getBoolean("ok")).as(grant.encode()).isTrue();
+      CompletableFuture<HttpResult> next = httpAcquireAsync("silent", 1, 5, 30);
+
+      HttpResult granted = next.get(30, TimeUnit.SECONDS);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentSince);
+      assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+      System.out.println("silent peer to the next waiter's permit: " + tookMs + " ms (idleTimeout 3000 ms, permit TTL 2 s, renewed meanwhile)");
+      assertThat(tookMs).as("renewed while the session was open").isGreaterThan(2500);
+      assertThat(tookMs).isLessThan(3000 + 1000);
+    }
   }
 
   @Test
