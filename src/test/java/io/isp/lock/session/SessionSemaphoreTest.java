@@ -61,6 +61,7 @@ class SessionSemaphoreTest {
   @Test
   @DisplayName("semaphore.acquire, status, extend and release answer like HTTP; the semaphore k and the lock k are apart")
   void operations() {
+    double acquiresBefore = semaphoreAcquires();
     try (SessionClient session = open()) {
       JsonObject granted = session.request(acquireFrame("ops", 3, 10, 0));
       assertThat(granted.getBoolean("ok")).as(granted.encode()).isTrue();
@@ -116,6 +117,12 @@ class SessionSemaphoreTest {
       assertThat(idle.getValue("permits")).isNull();
       assertThat(idle.getInteger("holders")).isZero();
     }
+    assertThat(semaphoreAcquires()).as("the session's acquire and the HTTP one, counted as the semaphore's")
+      .isEqualTo(acquiresBefore + 2);
+  }
+
+  private static double semaphoreAcquires() {
+    return service.metrics().value("isp_lock_requests_total", "primitive", "semaphore", "op", "semaphore_acquire", "outcome", "ok");
   }
 
   @Test
