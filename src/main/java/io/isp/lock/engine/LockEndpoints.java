@@ -5,6 +5,7 @@ import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockException;
 import io.isp.lock.logging.RequestIdLog;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -47,8 +48,11 @@ final class LockEndpoints {
   record Caller(String requestId, String actor) {
   }
 
-  /** Serves {@code address}, operation {@code op} in metrics: {@code run} gets the command and its {@link Caller}. */
-  <C, R> Future<Void> serve(String address, String op, Class<C> type, Function<JsonObject, C> fromJson,
+  /**
+   * Serves {@code address}, operation {@code op} of {@code primitive} in metrics: {@code run} gets the
+   * command and its {@link Caller}.
+   */
+  <C, R> Future<Void> serve(String address, Primitive primitive, String op, Class<C> type, Function<JsonObject, C> fromJson,
                             BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
     return bus.<Object>consumer(address, message -> {
       String requestId = requestId(message);
@@ -67,11 +71,11 @@ final class LockEndpoints {
           idle.tryComplete();
         }
         if (outcome.succeeded()) {
-          metrics.request(op, "ok");
+          metrics.request(primitive, op, "ok");
           message.reply(typed ? outcome.result() : toJson.apply(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
-          metrics.request(op, failure.error().code());
+          metrics.request(primitive, op, failure.error().code());
           message.fail(failure.failureCode(), failure.getMessage());
         }
       });

@@ -19,6 +19,7 @@ import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.RedisMasters;
@@ -92,7 +93,7 @@ public final class LockVerticle extends VerticleBase {
     semaphores = new SemaphoreQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       permitWaiterCounts.wake();
       subscriber.waitersChanged();
-    });
+    }, metrics);
     LockAdmin admin = new LockAdmin(store);
     subscriber = master instanceof ClusterMaster cluster
       ? new ShardedReleaseSubscriber(vertx, cluster, store::shardedChannel, this::waitedSlots, this::released,
@@ -103,26 +104,26 @@ public final class LockVerticle extends VerticleBase {
     return checkRedis().compose(ready -> {
       subscriber.start();
       return Future.all(List.of(
-        endpoints.serve(LockAddresses.LOCK, "lock", LockCommand.class, requests::lock,
+        endpoints.serve(LockAddresses.LOCK, Primitive.LOCK, "lock", LockCommand.class, requests::lock,
           (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
-        endpoints.serve(LockAddresses.UNLOCK, "unlock", UnlockCommand.class, requests::unlock,
+        endpoints.serve(LockAddresses.UNLOCK, Primitive.LOCK, "unlock", UnlockCommand.class, requests::unlock,
           (command, caller) -> queues.unlock(command), Released::toJson),
-        endpoints.serve(LockAddresses.EXTEND, "extend", ExtendCommand.class, requests::extend,
+        endpoints.serve(LockAddresses.EXTEND, Primitive.LOCK, "extend", ExtendCommand.class, requests::extend,
           (command, caller) -> queues.extend(command), LockGrant::toJson),
-        endpoints.serve(LockAddresses.STATUS, "status", StatusQuery.class, requests::status,
+        endpoints.serve(LockAddresses.STATUS, Primitive.LOCK, "status", StatusQuery.class, requests::status,
           (query, caller) -> queues.status(query), LockStatus::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, "semaphore_acquire", SemaphoreCommand.class,
+        endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, Primitive.SEMAPHORE, "semaphore_acquire", SemaphoreCommand.class,
           requests::semaphoreAcquire, (command, caller) -> semaphores.acquire(command, caller.requestId()),
           PermitGrant::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_RELEASE, "semaphore_release", UnlockCommand.class, requests::unlock,
+        endpoints.serve(LockAddresses.SEMAPHORE_RELEASE, Primitive.SEMAPHORE, "semaphore_release", UnlockCommand.class, requests::unlock,
           (command, caller) -> semaphores.release(command), Released::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_EXTEND, "semaphore_extend", ExtendCommand.class, requests::extend,
+        endpoints.serve(LockAddresses.SEMAPHORE_EXTEND, Primitive.SEMAPHORE, "semaphore_extend", ExtendCommand.class, requests::extend,
           (command, caller) -> semaphores.extend(command), LockGrant::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_STATUS, "semaphore_status", StatusQuery.class, requests::status,
+        endpoints.serve(LockAddresses.SEMAPHORE_STATUS, Primitive.SEMAPHORE, "semaphore_status", StatusQuery.class, requests::status,
           (query, caller) -> semaphores.status(query), SemaphoreStatus::toJson),
-        endpoints.serve(LockAddresses.FORCE_UNLOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
+        endpoints.serve(LockAddresses.FORCE_UNLOCK, Primitive.LOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
           (command, caller) -> admin.forceUnlock(command, caller.actor()), ForceReleased::toJson),
-        endpoints.serve(LockAddresses.LIST, "list", ListQuery.class, requests::list,
+        endpoints.serve(LockAddresses.LIST, Primitive.LOCK, "list", ListQuery.class, requests::list,
           (query, caller) -> admin.list(query), LockPage::toJson),
         bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
         bus.consumer(LockAddresses.READY, message -> ready()

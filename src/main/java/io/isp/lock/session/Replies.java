@@ -45,4 +45,11 @@ final class Replies {
   static JsonObject lost(String key, Long fencingToken) {
     return new JsonObject().put("event", "lost").put("key", key).put("fencingToken", fencingToken);
   }
+
+  /** As {@link #lost(String, Long)}, with {@code primitive} when the primitive has a tag (a lock has none: its event is as it always was). */
+  static JsonObject lost(Held held) {
+    JsonObject event = lost(held.key(), held.fencingToken);
+    String tag = held.primitive().lostTag();
+    return tag == null ? event : event.put("primitive", tag);
+  }
 }

@@ -5,6 +5,7 @@ import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
+import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -21,21 +22,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * One WebSocket connection and the locks it holds: it serves the peer's requests over the event bus
- * as the HTTP API does, renews every lock it holds at a third of its TTL, and tells the peer when a
- * renewal finds one gone. When the connection closes, or the peer falls silent for
- * {@code session.idleTimeout}, the session ends: its locks are released and its waiting calls
- * cancelled. Confined to the event loop of the HTTP verticle that accepted the connection.
+ * One WebSocket connection and the locks and semaphore permits it holds ({@link Held}, each of a
+ * {@link Primitive}): it serves the peer's requests over the event bus as the HTTP API does, renews
+ * every lock and permit it holds at a third of its TTL, and tells the peer when a renewal finds one
+ * gone. When the connection closes, or the peer falls silent for {@code session.idleTimeout}, the
+ * session ends: its locks and permits are released and its waiting calls cancelled. Confined to
+ * the event loop of the HTTP verticle that accepted the connection.
  */
 final class Session {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-  /** Locks held and lock calls in progress, together; a peer wanting more opens another session. */
+  /** Locks and permits held and acquire calls in progress, together; a peer wanting more opens another session. */
   static final int MAX_LOCKS = 1000;
-  /** Requests awaiting their reply (lock calls waiting for a key among them). */
+  /** Requests awaiting their reply (lock and acquire calls waiting for a key among them). */
   static final int MAX_PENDING = 1000;
   /** Largest message (the frames of one text message together), as for HTTP bodies. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
@@ -46,31 +49,6 @@ final class Session {
   static final short UNSUPPORTED_DATA = 1003;
   static final short MESSAGE_TOO_BIG = 1009;
 
-  /** A lock this session holds, and its renewal. */
-  private static final class Held {
-    final String key;
-    final String lockKey;
-    long ttlMs;
-    Long fencingToken;
-    long renewalTimer = -1;
-    /**
-     * Until when (monotonic) the lock is sure to live in Redis without another renewal: the send time
-     * of the last renewal or extend answered 200, plus its TTL. Past it the session cannot vouch for
-     * the lock, whatever Redis says once it answers again.
-     */
-    long aliveUntilNanos;
-    long deadlineTimer = -1;
-    /** Given up as lost because no renewal got through before {@link #aliveUntilNanos}. */
-    boolean pastDeadline;
-
-    Held(String key, String lockKey, long ttlMs, Long fencingToken) {
-      this.key = key;
-      this.lockKey = lockKey;
-      this.ttlMs = ttlMs;
-      this.fencingToken = fencingToken;
-    }
-  }
-
   private final Vertx vertx;
   private final Context context;
   private final ServerWebSocket socket;
@@ -78,9 +56,10 @@ final class Session {
   private final SessionEndpoint endpoint;
   private final long idleTimeoutNanos;
   private final long pingIntervalMs;
-  private final Map<String, Held> held = new HashMap<>();
+  /** Locks and permits held, each key of each primitive once. */
+  private final Map<Claim, Held> held = new HashMap<>();
   /** Keys this session waits for, with the request id that cancels the wait. */
-  private final Map<String, String> acquiring = new HashMap<>();
+  private final Map<Claim, String> acquiring = new HashMap<>();
   private int pending;
   private long messageBytes;
   private long lastHeard = System.nanoTime();
@@ -175,9 +154,13 @@ final class Session {
     try {
       switch (frame.op()) {
         case LOCK -> lock(frame);
-        case UNLOCK -> unlock(frame);
-        case EXTEND -> extend(frame);
-        case STATUS -> status(frame);
+        case UNLOCK -> release(frame, Primitive.LOCK);
+        case EXTEND -> extend(frame, Primitive.LOCK);
+        case STATUS -> status(frame, Primitive.LOCK);
+        case SEMAPHORE_ACQUIRE -> semaphoreAcquire(frame);
+        case SEMAPHORE_RELEASE -> release(frame, Primitive.SEMAPHORE);
+        case SEMAPHORE_EXTEND -> extend(frame, Primitive.SEMAPHORE);
+        case SEMAPHORE_STATUS -> status(frame, Primitive.SEMAPHORE);
       }
     } catch (LockException invalid) {
       send(Replies.failed(frame.id(), invalid));
@@ -186,10 +169,24 @@ final class Session {
 
   private void lock(Frame frame) {
     LockCommand command = endpoint.requests().lock(frame.body());
-    String key = command.key();
-    if (held.containsKey(key) || acquiring.containsKey(key)) {
-      throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(key) ? "holds" : "is already waiting for")
-        + " '" + key + "'; a session takes each key once");
+    acquire(frame, new Claim(Primitive.LOCK, command.key()), command.ttlMs(),
+      requestId -> request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId));
+  }
+
+  private void semaphoreAcquire(Frame frame) {
+    SemaphoreCommand command = endpoint.requests().semaphoreAcquire(frame.body());
+    acquire(frame, new Claim(Primitive.SEMAPHORE, command.key()), command.ttlMs(),
+      requestId -> request(LockAddresses.SEMAPHORE_ACQUIRE, command, SemaphoreCommand::toJson, command.waitMs(), requestId));
+  }
+
+  /**
+   * Takes {@code claim} with the validated request {@code send} makes under a request id (which
+   * cancels its wait), and holds it for {@code ttlMs} renewed. A session takes each claim once.
+   */
+  private void acquire(Frame frame, Claim claim, long ttlMs, Function<String, Future<JsonObject>> send) {
+    if (held.containsKey(claim) || acquiring.containsKey(claim)) {
+      throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(claim) ? "holds" : "is already waiting for")
+        + " a " + claim.primitive().describe(claim.key()) + "; a session takes each key once");
     }
     if (held.size() + acquiring.size() >= MAX_LOCKS) {
       send(Replies.failed(frame.id(), SessionError.TOO_MANY_LOCKS, null,
@@ -197,103 +194,101 @@ final class Session {
       return;
     }
     String requestId = endpoint.nextRequestId();
-    acquiring.put(key, requestId);
+    acquiring.put(claim, requestId);
     long sentNanos = System.nanoTime();
-    request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
-      acquiring.remove(key);
+    send.apply(requestId).onComplete(outcome -> {
+      acquiring.remove(claim);
       if (outcome.failed()) {
         send(Replies.failed(frame.id(), (LockException) outcome.cause()));
         return;
       }
       JsonObject grant = outcome.result();
-      String lockKey = grant.getString("lockKey");
+      Held granted = new Held(claim, grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
       if (ended) {
         // granted as the session ended (the grant and the cancel crossed): nobody holds it
-        giveBack(key, lockKey, requestId);
+        giveBack(granted, requestId);
         return;
       }
-      Held lock = new Held(key, lockKey, command.ttlMs(), grant.getLong("fencingToken"));
-      held.put(key, lock);
+      held.put(claim, granted);
       // granted somewhere between the request and now (after a wait, just before its reply): count
       // from a third of the TTL before the reply, the first renewal then gives an exact bound
-      aliveUntil(lock, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(lock.ttlMs))));
-      scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+      aliveUntil(granted, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(ttlMs))));
+      scheduleRenewal(granted, renewalDelay(ttlMs));
       send(Replies.ok(frame.id(), grant));
     });
   }
 
-  /** The session's lock on the key, unless a {@code lockKey} is given: then that one (it must be the session's if it holds the key). */
-  private void unlock(Frame frame) {
-    String key = endpoint.requests().status(frame.body()).key();
-    Held lock = held.get(key);
-    String lockKey = ownerToken(frame, lock);
+  /** Unlock, or a permit's release: the session's own, unless a {@code lockKey} is given (it must be the session's if it holds the key). */
+  private void release(Frame frame, Primitive primitive) {
+    Claim claim = new Claim(primitive, endpoint.requests().status(frame.body()).key());
+    Held owned = held.get(claim);
+    String lockKey = ownerToken(frame, claim, owned);
     if (lockKey == null) {
       return;
     }
-    if (lock != null) {
-      forget(lock);
+    if (owned != null) {
+      forget(owned);
     }
-    request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, endpoint.nextRequestId())
+    request(primitive.releaseAddress(), new UnlockCommand(claim.key(), lockKey), UnlockCommand::toJson, 0, endpoint.nextRequestId())
       .onComplete(outcome -> {
-        if (outcome.failed() && lock != null && !ended && !held.containsKey(key) && !gone(outcome.cause())) {
+        if (outcome.failed() && owned != null && !ended && !held.containsKey(claim) && !gone(outcome.cause())) {
           // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
-          held.put(key, lock);
-          armDeadline(lock);
-          scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
+          held.put(claim, owned);
+          armDeadline(owned);
+          scheduleRenewal(owned, Math.min(RETRY_MS, renewalDelay(owned.ttlMs)));
         }
         reply(frame, outcome);
       });
   }
 
-  private void extend(Frame frame) {
-    String key = endpoint.requests().status(frame.body()).key();
-    Held lock = held.get(key);
-    String lockKey = ownerToken(frame, lock);
+  private void extend(Frame frame, Primitive primitive) {
+    Claim claim = new Claim(primitive, endpoint.requests().status(frame.body()).key());
+    Held owned = held.get(claim);
+    String lockKey = ownerToken(frame, claim, owned);
     if (lockKey == null) {
       return;
     }
     ExtendCommand command = endpoint.requests().extend(frame.body().copy().put("lockKey", lockKey));
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
-      if (lock != null && held.get(key) == lock) {
+    request(primitive.extendAddress(), command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (owned != null && held.get(claim) == owned) {
         if (outcome.succeeded()) {
-          lock.ttlMs = command.ttlMs();
-          aliveUntil(lock, sentNanos);
-          lock.fencingToken = outcome.result().getLong("fencingToken", lock.fencingToken);
-          scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+          owned.ttlMs = command.ttlMs();
+          aliveUntil(owned, sentNanos);
+          owned.fencingToken = outcome.result().getLong("fencingToken", owned.fencingToken);
+          scheduleRenewal(owned, renewalDelay(owned.ttlMs));
         } else if (gone(outcome.cause())) {
-          lost(lock);
+          lost(owned);
         }
       }
       reply(frame, outcome);
     });
   }
 
-  private void status(Frame frame) {
+  private void status(Frame frame, Primitive primitive) {
     StatusQuery query = endpoint.requests().status(frame.body());
-    request(LockAddresses.STATUS, query, StatusQuery::toJson, 0, endpoint.nextRequestId())
+    request(primitive.statusAddress(), query, StatusQuery::toJson, 0, endpoint.nextRequestId())
       .onComplete(outcome -> reply(frame, outcome));
   }
 
   /**
-   * The owner token an unlock or extend acts with: the session's own, or the one given, which must
-   * then be the session's if it holds the key (a lock taken elsewhere, over HTTP, may be named too).
-   * Null after answering why there is none.
+   * The owner token a release or extend acts with: the session's own, or the one given, which must
+   * then be the session's if it holds the key (a lock or permit taken elsewhere, over HTTP, may be
+   * named too). Null after answering why there is none.
    */
-  private String ownerToken(Frame frame, Held lock) {
+  private String ownerToken(Frame frame, Claim claim, Held owned) {
     if (frame.body().getValue("lockKey") == null) {
-      if (lock == null) {
-        String key = frame.body().getString("key");
-        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no lock on '" + key + "'"
-          + (acquiring.containsKey(key) ? " (its lock call is still waiting)" : ""))));
+      if (owned == null) {
+        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no "
+          + claim.primitive().describe(claim.key()) + (acquiring.containsKey(claim) ? " (its call is still waiting)" : ""))));
         return null;
       }
-      return lock.lockKey;
+      return owned.lockKey;
     }
     String given = endpoint.requests().unlock(frame.body()).lockKey();
-    if (lock != null && !lock.lockKey.equals(given)) {
+    if (owned != null && !owned.lockKey.equals(given)) {
       send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_OWNER,
-        "this session holds '" + lock.key + "' with another lockKey than the one given")));
+        "this session holds its " + claim.primitive().describe(claim.key()) + " with another lockKey than the one given")));
       return null;
     }
     return given;
@@ -322,18 +317,17 @@ final class Session {
   }
 
   private void renew(Held lock) {
-    if (ended || held.get(lock.key) != lock) {
+    if (ended || held.get(lock.claim) != lock) {
       return;
     }
-    ExtendCommand command = new ExtendCommand(lock.key, lock.lockKey, lock.ttlMs);
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+    request(lock.primitive().extendAddress(), lock.renewal(), ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
       if (lock.pastDeadline && outcome.succeeded() && !ended) {
         // renewed after the session gave it up as lost (Redis answered late): nobody counts on it now
-        giveBack(lock.key, lock.lockKey, endpoint.nextRequestId());
+        giveBack(lock, endpoint.nextRequestId());
         return;
       }
-      if (ended || held.get(lock.key) != lock || lock.renewalTimer != -1) {
+      if (ended || held.get(lock.claim) != lock || lock.renewalTimer != -1) {
         return; // unlocked, ended, or extended by the peer meanwhile (which scheduled the next renewal)
       }
       if (outcome.succeeded()) {
@@ -357,19 +351,12 @@ final class Session {
 
   private void lost(Held lock) {
     forget(lock);
-    send(Replies.lost(lock.key, lock.fencingToken));
+    send(Replies.lost(lock));
   }
 
   private void forget(Held lock) {
-    held.remove(lock.key, lock);
-    if (lock.renewalTimer != -1) {
-      vertx.cancelTimer(lock.renewalTimer);
-      lock.renewalTimer = -1;
-    }
-    if (lock.deadlineTimer != -1) {
-      vertx.cancelTimer(lock.deadlineTimer);
-      lock.deadlineTimer = -1;
-    }
+    held.remove(lock.claim, lock);
+    lock.cancelTimers(vertx);
   }
 
   /**
@@ -391,7 +378,7 @@ final class Session {
     long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(lock.aliveUntilNanos - System.nanoTime() + 999_999));
     lock.deadlineTimer = vertx.setTimer(delayMs, fired -> {
       lock.deadlineTimer = -1;
-      if (ended || held.get(lock.key) != lock) {
+      if (ended || held.get(lock.claim) != lock) {
         return;
       }
       if (System.nanoTime() - lock.aliveUntilNanos >= 0) {
@@ -450,20 +437,20 @@ final class Session {
     List<Future<?>> releases = new ArrayList<>();
     for (Held lock : new ArrayList<>(held.values())) {
       forget(lock);
-      releases.add(giveBack(lock.key, lock.lockKey, endpoint.nextRequestId()));
+      releases.add(giveBack(lock, endpoint.nextRequestId()));
     }
     endpoint.sessions().closed(this);
     released = Future.join(releases).mapEmpty();
     return released;
   }
 
-  private Future<JsonObject> giveBack(String key, String lockKey, String requestId) {
-    return request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, requestId)
-      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's lock failed ("
-        + error.getMessage() + "); it expires at its TTL"));
+  private Future<JsonObject> giveBack(Held lock, String requestId) {
+    return request(lock.primitive().releaseAddress(), lock.release(), UnlockCommand::toJson, 0, requestId)
+      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's " + lock.primitive()
+        + " failed (" + error.getMessage() + "); it expires at its TTL"));
   }
 
-  private <C> Future<JsonObject> request(String address, C command, java.util.function.Function<C, JsonObject> json,
+  private <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> json,
                                          long waitMs, String requestId) {
     pending++;
     return endpoint.bus().request(address, command, json, waitMs, requestId).andThen(done -> pending--);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * uncontended --port P --service-pid PID --clients N  [--warmup S --duration S] [--http-client vertx|jdk] --rows FILE --id ID
  * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
  * readwrite   --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE   (row b, 90 % read locks)
+ * semaphore   --port P --service-pid PID --clients 64 --permits 8 [--warmup S --duration S] --rows FILE
  * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
  *             --ramp-batch 500 --ramp-pause-ms 100] --rows FILE
  * eventbus    --redis HOST:PORT --clients 64 [--typed true] [--warmup S --duration S] --rows FILE
@@ -41,7 +42,7 @@ public final class Main {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: java -jar isp-lock-bench.jar uncontended|hotkey|readwrite|waiters|eventbus|table --option value ...");
+      System.err.println("usage: java -jar isp-lock-bench.jar uncontended|hotkey|readwrite|semaphore|waiters|eventbus|table --option value ...");
       System.exit(2);
     }
     Args args = Args.parse(argv);
@@ -73,6 +74,7 @@ public final class Main {
       case "uncontended" -> "uncontended (100,000 keys, waitTimeout 0), HTTP";
       case "hotkey" -> "hot key (1 key, waitTimeout 10), HTTP";
       case "readwrite" -> "read-write hot key (1 key, 90 % read locks, 10 % write locks, waitTimeout 10), HTTP";
+      case "semaphore" -> SemaphoreScenario.description(args.integer("permits", 8));
       case "waiters" -> "many waiters, HTTP, service -Xmx256m";
       case "eventbus" -> "uncontended (100,000 keys, waitTimeout 0), event bus, service in the benchmark JVM";
       default -> throw new IllegalArgumentException("unknown command " + command);
@@ -117,6 +119,12 @@ public final class Main {
         case "readwrite" -> {
           try (HttpTransport http = new HttpTransport(vertx, args.integer("port", 8080), clients, 30_000)) {
             yield ReadWriteScenario.run(id, scenario, vertx, http, clients, warmupMs, durationMs, cpu);
+          }
+        }
+        case "semaphore" -> {
+          try (HttpTransport http = new HttpTransport(vertx, args.integer("port", 8080), clients, 30_000)) {
+            yield SemaphoreScenario.run(id, scenario, vertx, new SemaphoreTransport(http, args.integer("permits", 8)), clients,
+              warmupMs, durationMs, cpu);
           }
         }
         case "waiters" -> ManyWaitersScenario.run(id, vertx, args.integer("port", 8080), servicePid, cpu,
