@@ -247,6 +247,7 @@ final class WaitQueues {
       if (outcome.failed()) {
         queue.remove(head);
         head.fail(outcome.cause());
+        // a writer the lost call may have registered behind readers stays registered until its deadline
         reclaimer.reclaim(queue.key(), head.lockKey(), head.ttlMs());
         pump(queue);
       } else if (outcome.result().acquired()) {
@@ -292,8 +293,10 @@ final class WaitQueues {
       reclaimer.reclaim(queue.key(), waiter.lockKey(), waiter.ttlMs()).onComplete(ignored -> pump(queue));
     } else if (queue.head() == null) {
       drop(queue);
-    } else if (waiter.reads() && queue.head().reads()) {
-      // readers share the lock: the next reader in line may get in beside this one at once
+    } else if (waiter.reads()) {
+      // readers share the lock: a reader next in line may get in beside this one at once; a writer
+      // tries at once too, so that it registers behind the readers before more of them (from any
+      // instance) get in
       pump(queue);
     } else {
       queue.recheckIn(waiter.ttlMs(), () -> pump(queue));

@@ -396,6 +396,9 @@ class WaitQueuesTest {
 
       assertThat(first.result().fencingToken()).isEqualTo(21);
       assertThat(second.result().fencingToken()).isEqualTo(22);
+      Call writerTry = store.next(Op.ACQUIRE, "k");
+      assertThat(writerTry.waitLeftMs).as("the writer tries at once, to register behind the readers").isPositive();
+      writerTry.heldByReaders(TTL_MS);
       assertThat(store.untaken()).as("the writer waits for a notice or the readers' TTL; the reader behind it waits too").isZero();
       assertThat(writer.isComplete()).isFalse();
       assertThat(afterWriter.isComplete()).isFalse();
