@@ -175,6 +175,30 @@ class ReadWriteLockTest {
   }
 
   @Test
+  @DisplayName("a writer waiting behind a reader holds new readers back; when its wait runs out it withdraws, and they get in at once")
+  void waitingWriterHoldsReadersBack() {
+    HttpResult reader = lock("held-back", "read", 60, 0);
+    assertThat(reader.status()).isEqualTo(200);
+    CompletableFuture<HttpResult> writer = service.postAsync(API + "/lock",
+      new JsonObject().put("key", "held-back").put("ttl", 30).put("waitTimeout", 3).encode());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !service.redis("KEYS", "*writers-waiting*held-back").isBlank());
+    assertProblem(lock("held-back", "read", 30, 0), 409, "lock_held");
+
+    long start = System.nanoTime();
+    CompletableFuture<HttpResult> heldBack = service.postAsync(API + "/lock",
+      new JsonObject().put("key", "held-back").put("mode", "read").put("ttl", 30).put("waitTimeout", 20).encode());
+    assertProblem(writer.join(), 409, "lock_held");
+    HttpResult granted = heldBack.join();
+    assertThat(granted.status()).as("the reader held back: %s", granted).isEqualTo(200);
+    // the first reader holds on for 60 s: this reader was let in by the writer's withdrawal, not by a timer
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    assertThat(service.redis("KEYS", "*writers-waiting*held-back")).isBlank();
+    assertThat(status("held-back").getInteger("readers")).isEqualTo(2);
+    assertThat(service.unlock("held-back", reader.json().getString("lockKey")).status()).isEqualTo(200);
+    assertThat(service.unlock("held-back", granted.json().getString("lockKey")).status()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("clients of the original service see a read-locked key as held: their SET NX fails; their writer keeps our readers out")
   void originalServiceSeesReadersAsHolders() {
     HttpResult reader = lock("legacy", "read", 30, 0);

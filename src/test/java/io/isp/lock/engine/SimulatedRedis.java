@@ -210,9 +210,9 @@ final class SimulatedRedis {
         }
       }
       case WITHDRAW_WRITER -> {
-        if (writersWaiting.getOrDefault(call.key, new HashMap<>()).remove(call.lockKey) != null) {
-          notices.addLast(call.key);
-        }
+        // the notice goes out even if its registration expired at its deadline, as withdraw_writer.lua does
+        writersWaiting.getOrDefault(call.key, new HashMap<>()).remove(call.lockKey);
+        notices.addLast(call.key);
         reply(call, call::answered);
       }
       case RELEASE, HAND_OVER, EXTEND -> {

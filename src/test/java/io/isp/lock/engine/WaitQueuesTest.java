@@ -468,6 +468,22 @@ class WaitQueuesTest {
     }
 
     @Test
+    @DisplayName("a reader queued behind a registered writer tries when the writer's withdrawal notice comes")
+    void readerBehindAWithdrawnWriter() {
+      Future<LockGrant> writer = lock("k", 3000, null);
+      store.next(Op.ACQUIRE, "k").heldByReaders(TTL_MS);
+      Future<LockGrant> reader = read("k", 20_000, null);
+      assertThat(store.untaken()).isZero();
+
+      timers.advance(3000);
+      assertThat(error(writer)).isEqualTo(ErrorCode.LOCK_HELD);
+      store.next(Op.WITHDRAW_WRITER, "k").answered();
+      queues.released("k");
+      store.next(Op.ACQUIRE_READ, "k").granted(28);
+      assertThat(reader.result().fencingToken()).isEqualTo(28);
+    }
+
+    @Test
     @DisplayName("a read try-lock is one read attempt: refused is lock_held, nothing queues")
     void readTryOnce() {
       Future<LockGrant> refused = read("k", 0, null);
