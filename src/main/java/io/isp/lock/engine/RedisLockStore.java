@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s. Where each
  * lock's keys live, with one Redis or a cluster: {@link RedisKeys}.
  */
-final class RedisLockStore implements LockStore, SemaphoreStore {
+final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore {
 
   private final RedisMaster master;
   private final LockMetrics metrics;
@@ -267,6 +267,78 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
   @Override
   public Future<Void> publishPermitWaiters(String key, String instanceId, int count, long validityMs) {
     return publishWaitersIn(keys.semaphoreWaiters(key), instanceId, count, validityMs);
+  }
+
+  /** With Redis Cluster every key a script touches must be in one slot: the locks of a set must share theirs. */
+  @Override
+  public void checkOneStep(List<String> keys) {
+    if (!this.keys.sharded()) {
+      return;
+    }
+    int slot = slotOf(keys.get(0));
+    for (String key : keys) {
+      if (slotOf(key) != slot) {
+        throw new LockException(ErrorCode.CROSS_SLOT, "with Redis Cluster all keys of one lock must share a hash"
+          + " slot: give them a common {hash tag} ('" + keys.get(0) + "' and '" + key + "' do not share one)");
+      }
+    }
+  }
+
+  /** With {@code redis.minReplicasToAck}, a set is confirmed by replicas (or given back) as a lock is. */
+  @Override
+  public Future<Attempt> tryAcquireAll(List<String> keys, String lockKey, long ttlMs) {
+    String[] keysThenArgs = members(keys, List.of(lockKey, Long.toString(ttlMs)));
+    int keyCount = 2 * keys.size() + 1;
+    Future<Response> call = minReplicasToAck == 0
+      ? scripts.run(LuaScript.MULTI_LOCK, keyCount, keysThenArgs)
+      : scripts.runReplicated(LuaScript.MULTI_LOCK, keyCount, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
+        .compose(replicated -> replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck
+          ? Future.succeededFuture(replicated.reply())
+          : releaseAll(keys, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+            "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
+              + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back"))));
+    return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
+      .map(reply -> reply.get(0).toInteger() == 1
+        ? new Attempt(true, ttlMs, reply.get(1).toLong())
+        : new Attempt(false, reply.get(1).toLong(), 0))
+      .recover(this::failure);
+  }
+
+  @Override
+  public Future<OwnerReply> releaseAll(List<String> keys, String lockKey) {
+    String[] keysThenArgs = members(keys, withNotices(keys, lockKey));
+    return ownerCall(scripts.run(LuaScript.MULTI_UNLOCK, 2 * keys.size() + 1, keysThenArgs), Outcome.RELEASED);
+  }
+
+  @Override
+  public Future<OwnerReply> extendAll(List<String> keys, String lockKey, long ttlMs) {
+    String[] keysThenArgs = members(keys, withNotices(keys, lockKey, Long.toString(ttlMs)));
+    return ownerCall(scripts.run(LuaScript.MULTI_EXTEND, 2 * keys.size() + 1, keysThenArgs), Outcome.EXTENDED);
+  }
+
+  /**
+   * The KEYS of lua/lib/multi.lua for {@code keys} (each key's lock and fencing-token key, the
+   * fencing counter third), then {@code args}.
+   */
+  private String[] members(List<String> keys, List<String> args) {
+    List<String> all = new ArrayList<>(2 * keys.size() + 1 + args.size());
+    for (int i = 0; i < keys.size(); i++) {
+      all.add(this.keys.lock(keys.get(i)));
+      all.add(this.keys.fence(keys.get(i)));
+      if (i == 0) {
+        all.add(this.keys.fencingCounter(keys.get(0)));
+      }
+    }
+    all.addAll(args);
+    return all.toArray(String[]::new);
+  }
+
+  /** The ARGV of a script that sends notices: {@code first}, then the channel and every user key (the notices). */
+  private List<String> withNotices(List<String> keys, String... first) {
+    List<String> args = new ArrayList<>(List.of(first));
+    args.add(this.keys.channel(keys.get(0)));
+    args.addAll(keys);
+    return args;
   }
 
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do (a cluster: every master, state ok). */
