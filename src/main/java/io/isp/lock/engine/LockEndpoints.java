@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -47,20 +48,49 @@ final class LockEndpoints {
   record Caller(String requestId, String actor) {
   }
 
+  /**
+   * One typed command an address takes: what runs it (with its {@link Caller}), and how its result
+   * reads as JSON for senders that sent JSON.
+   */
+  record Variant<C, R>(Class<C> type, BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
+
+    @SuppressWarnings("unchecked")
+    Future<Object> start(Object command, Caller caller) {
+      return (Future<Object>) run.apply(type.cast(command), caller);
+    }
+
+    @SuppressWarnings("unchecked")
+    JsonObject json(Object result) {
+      return toJson.apply((R) result);
+    }
+  }
+
   /** Serves {@code address}, operation {@code op} in metrics: {@code run} gets the command and its {@link Caller}. */
   <C, R> Future<Void> serve(String address, String op, Class<C> type, Function<JsonObject, C> fromJson,
                             BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
+    return serve(address, op, fromJson::apply, List.of(new Variant<>(type, run, toJson)));
+  }
+
+  /**
+   * Serves an address that takes any of several typed commands (a lock on one key or on several):
+   * {@code fromJson} reads a JSON body into one of them; the {@link Variant} of the command's type runs it.
+   */
+  Future<Void> serve(String address, String op, Function<JsonObject, Object> fromJson, List<Variant<?, ?>> variants) {
     return bus.<Object>consumer(address, message -> {
       String requestId = requestId(message);
       Caller caller = new Caller(requestId, message.headers().get(LockAddresses.ACTOR_HEADER));
       Object body = message.body();
-      boolean typed = type.isInstance(body);
-      Future<R> result;
+      Variant<?, ?> typed = variantOf(variants, body);
+      Variant<?, ?> variant = typed;
+      Future<Object> result;
       try {
-        result = run.apply(typed ? type.cast(body) : fromJson.apply(jsonBody(body)), caller);
+        Object command = typed != null ? body : fromJson.apply(jsonBody(body));
+        variant = typed != null ? typed : variantOf(variants, command);
+        result = variant.start(command, caller);
       } catch (LockException invalid) {
         result = Future.failedFuture(invalid);
       }
+      Variant<?, ?> answering = variant;
       inFlight++;
       result.onComplete(outcome -> {
         if (--inFlight == 0 && idle != null) {
@@ -68,7 +98,7 @@ final class LockEndpoints {
         }
         if (outcome.succeeded()) {
           metrics.request(op, "ok");
-          message.reply(typed ? outcome.result() : toJson.apply(outcome.result()));
+          message.reply(typed != null ? outcome.result() : answering.json(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
           metrics.request(op, failure.error().code());
@@ -76,6 +106,15 @@ final class LockEndpoints {
         }
       });
     }).completion();
+  }
+
+  private static Variant<?, ?> variantOf(List<Variant<?, ?>> variants, Object command) {
+    for (Variant<?, ?> variant : variants) {
+      if (variant.type().isInstance(command)) {
+        return variant;
+      }
+    }
+    return null;
   }
 
   /** Completes when no call is in flight any more, or after {@code timeoutMs}. */
