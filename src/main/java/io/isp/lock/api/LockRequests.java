@@ -62,6 +62,11 @@ public final class LockRequests {
     return new MultiExtendCommand(keys, lockKey, millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false));
   }
 
+  /** The validated {@code keys} of a body that names several (a session's unlock or extend, whose lockKey is optional). */
+  public List<String> severalKeys(JsonObject body) {
+    return keys(body);
+  }
+
   /** Whether {@code body} names its keys with {@code keys} (a lock on several keys) rather than {@code key}. */
   public static boolean namesSeveralKeys(JsonObject body) {
     return body.getValue("keys") != null;

@@ -45,4 +45,10 @@ final class Replies {
   static JsonObject lost(String key, Long fencingToken) {
     return new JsonObject().put("event", "lost").put("key", key).put("fencingToken", fencingToken);
   }
+
+  /** The session held a lock on several keys and a renewal found it no longer whole: the session has forgotten it. */
+  static JsonObject lost(java.util.List<String> keys, Long fencingToken) {
+    return new JsonObject().put("event", "lost").put("keys", new io.vertx.core.json.JsonArray(keys))
+      .put("fencingToken", fencingToken);
+  }
 }

@@ -5,6 +5,10 @@ import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.MultiExtendCommand;
+import io.isp.lock.api.MultiLockCommand;
+import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -18,6 +22,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +52,11 @@ final class Session {
   static final short UNSUPPORTED_DATA = 1003;
   static final short MESSAGE_TOO_BIG = 1009;
 
-  /** A lock this session holds, and its renewal. */
+  /** A lock this session holds (on one key, or on several: then under each of them in {@link #held}), and its renewal. */
   private static final class Held {
     final String key;
+    /** A lock on several keys: its keys ({@code key} is the first); null for a lock on one. */
+    final List<String> keys;
     final String lockKey;
     long ttlMs;
     Long fencingToken;
@@ -63,11 +71,24 @@ final class Session {
     /** Given up as lost because no renewal got through before {@link #aliveUntilNanos}. */
     boolean pastDeadline;
 
-    Held(String key, String lockKey, long ttlMs, Long fencingToken) {
-      this.key = key;
+    Held(List<String> keys, boolean several, String lockKey, long ttlMs, Long fencingToken) {
+      this.key = keys.get(0);
+      this.keys = several ? keys : null;
       this.lockKey = lockKey;
       this.ttlMs = ttlMs;
       this.fencingToken = fencingToken;
+    }
+
+    List<String> members() {
+      return keys == null ? List.of(key) : keys;
+    }
+
+    Object unlock() {
+      return keys == null ? new UnlockCommand(key, lockKey) : new MultiUnlockCommand(keys, lockKey);
+    }
+
+    Object extend(long newTtlMs) {
+      return keys == null ? new ExtendCommand(key, lockKey, newTtlMs) : new MultiExtendCommand(keys, lockKey, newTtlMs);
     }
   }
 
@@ -184,36 +205,41 @@ final class Session {
     }
   }
 
+  /** A lock on {@code key}, or with {@code keys} on several keys (renewed and released as one). */
   private void lock(Frame frame) {
-    LockCommand command = endpoint.requests().lock(frame.body());
-    String key = command.key();
-    if (held.containsKey(key) || acquiring.containsKey(key)) {
-      throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(key) ? "holds" : "is already waiting for")
-        + " '" + key + "'; a session takes each key once");
+    boolean several = LockRequests.namesSeveralKeys(frame.body());
+    Object command = several ? endpoint.requests().multiLock(frame.body()) : endpoint.requests().lock(frame.body());
+    List<String> keys = several ? ((MultiLockCommand) command).keys() : List.of(((LockCommand) command).key());
+    long ttlMs = several ? ((MultiLockCommand) command).ttlMs() : ((LockCommand) command).ttlMs();
+    long waitMs = several ? ((MultiLockCommand) command).waitMs() : ((LockCommand) command).waitMs();
+    for (String key : keys) {
+      if (held.containsKey(key) || acquiring.containsKey(key)) {
+        throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(key) ? "holds" : "is already waiting for")
+          + " '" + key + "'; a session takes each key once");
+      }
     }
-    if (held.size() + acquiring.size() >= MAX_LOCKS) {
+    if (held.size() + acquiring.size() + keys.size() > MAX_LOCKS) {
       send(Replies.failed(frame.id(), SessionError.TOO_MANY_LOCKS, null,
         "this session holds or waits for " + MAX_LOCKS + " keys; release some, or open another session"));
       return;
     }
     String requestId = endpoint.nextRequestId();
-    acquiring.put(key, requestId);
+    keys.forEach(key -> acquiring.put(key, requestId));
     long sentNanos = System.nanoTime();
-    request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
-      acquiring.remove(key);
+    request(LockAddresses.LOCK, command, Session::json, waitMs, requestId).onComplete(outcome -> {
+      keys.forEach(acquiring::remove);
       if (outcome.failed()) {
         send(Replies.failed(frame.id(), (LockException) outcome.cause()));
         return;
       }
       JsonObject grant = outcome.result();
-      String lockKey = grant.getString("lockKey");
+      Held lock = new Held(keys, several, grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
       if (ended) {
         // granted as the session ended (the grant and the cancel crossed): nobody holds it
-        giveBack(key, lockKey, requestId);
+        giveBack(lock, requestId);
         return;
       }
-      Held lock = new Held(key, lockKey, command.ttlMs(), grant.getLong("fencingToken"));
-      held.put(key, lock);
+      hold(lock);
       // granted somewhere between the request and now (after a wait, just before its reply): count
       // from a third of the TTL before the reply, the first renewal then gives an exact bound
       aliveUntil(lock, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(lock.ttlMs))));
@@ -224,20 +250,22 @@ final class Session {
 
   /** The session's lock on the key, unless a {@code lockKey} is given: then that one (it must be the session's if it holds the key). */
   private void unlock(Frame frame) {
-    String key = endpoint.requests().status(frame.body()).key();
-    Held lock = held.get(key);
-    String lockKey = ownerToken(frame, lock);
+    List<String> keys = keysOf(frame);
+    Held lock = heldAs(keys, frame);
+    String lockKey = ownerToken(frame, lock, keys);
     if (lockKey == null) {
       return;
     }
     if (lock != null) {
       forget(lock);
     }
-    request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, endpoint.nextRequestId())
+    Object command = LockRequests.namesSeveralKeys(frame.body())
+      ? new MultiUnlockCommand(keys, lockKey) : new UnlockCommand(keys.get(0), lockKey);
+    request(LockAddresses.UNLOCK, command, Session::json, 0, endpoint.nextRequestId())
       .onComplete(outcome -> {
-        if (outcome.failed() && lock != null && !ended && !held.containsKey(key) && !gone(outcome.cause())) {
+        if (outcome.failed() && lock != null && !ended && keys.stream().noneMatch(held::containsKey) && !gone(outcome.cause())) {
           // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
-          held.put(key, lock);
+          hold(lock);
           armDeadline(lock);
           scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
         }
@@ -246,18 +274,19 @@ final class Session {
   }
 
   private void extend(Frame frame) {
-    String key = endpoint.requests().status(frame.body()).key();
-    Held lock = held.get(key);
-    String lockKey = ownerToken(frame, lock);
+    List<String> keys = keysOf(frame);
+    Held lock = heldAs(keys, frame);
+    String lockKey = ownerToken(frame, lock, keys);
     if (lockKey == null) {
       return;
     }
-    ExtendCommand command = endpoint.requests().extend(frame.body().copy().put("lockKey", lockKey));
+    Object command = endpoint.requests().extendOrMultiExtend(frame.body().copy().put("lockKey", lockKey));
+    long ttlMs = command instanceof MultiExtendCommand several ? several.ttlMs() : ((ExtendCommand) command).ttlMs();
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
-      if (lock != null && held.get(key) == lock) {
+    request(LockAddresses.EXTEND, command, Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (lock != null && held.get(lock.key) == lock) {
         if (outcome.succeeded()) {
-          lock.ttlMs = command.ttlMs();
+          lock.ttlMs = ttlMs;
           aliveUntil(lock, sentNanos);
           lock.fencingToken = outcome.result().getLong("fencingToken", lock.fencingToken);
           scheduleRenewal(lock, renewalDelay(lock.ttlMs));
@@ -280,23 +309,36 @@ final class Session {
    * then be the session's if it holds the key (a lock taken elsewhere, over HTTP, may be named too).
    * Null after answering why there is none.
    */
-  private String ownerToken(Frame frame, Held lock) {
+  private String ownerToken(Frame frame, Held lock, List<String> keys) {
     if (frame.body().getValue("lockKey") == null) {
       if (lock == null) {
-        String key = frame.body().getString("key");
-        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no lock on '" + key + "'"
-          + (acquiring.containsKey(key) ? " (its lock call is still waiting)" : ""))));
+        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no lock on "
+          + MultiLockCommand.describe(keys) + (acquiring.containsKey(keys.get(0)) ? " (its lock call is still waiting)" : ""))));
         return null;
       }
       return lock.lockKey;
     }
-    String given = endpoint.requests().unlock(frame.body()).lockKey();
+    Object named = endpoint.requests().unlockOrMultiUnlock(frame.body());
+    String given = named instanceof UnlockCommand one ? one.lockKey() : ((MultiUnlockCommand) named).lockKey();
     if (lock != null && !lock.lockKey.equals(given)) {
       send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_OWNER,
-        "this session holds '" + lock.key + "' with another lockKey than the one given")));
+        "this session holds " + MultiLockCommand.describe(lock.members()) + " with another lockKey than the one given")));
       return null;
     }
     return given;
+  }
+
+  /** The key an unlock or extend frame names, or its {@code keys}, validated. */
+  private List<String> keysOf(Frame frame) {
+    return LockRequests.namesSeveralKeys(frame.body()) ? endpoint.requests().severalKeys(frame.body())
+      : List.of(endpoint.requests().status(frame.body()).key());
+  }
+
+  /** The session's lock on exactly {@code keys} (one key, or the same set in any order), or null. */
+  private Held heldAs(List<String> keys, Frame frame) {
+    Held lock = held.get(keys.get(0));
+    boolean several = LockRequests.namesSeveralKeys(frame.body());
+    return lock != null && (lock.keys != null) == several && new HashSet<>(lock.members()).equals(new HashSet<>(keys)) ? lock : null;
   }
 
   private void reply(Frame frame, io.vertx.core.AsyncResult<JsonObject> outcome) {
@@ -325,12 +367,11 @@ final class Session {
     if (ended || held.get(lock.key) != lock) {
       return;
     }
-    ExtendCommand command = new ExtendCommand(lock.key, lock.lockKey, lock.ttlMs);
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+    request(LockAddresses.EXTEND, lock.extend(lock.ttlMs), Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
       if (lock.pastDeadline && outcome.succeeded() && !ended) {
         // renewed after the session gave it up as lost (Redis answered late): nobody counts on it now
-        giveBack(lock.key, lock.lockKey, endpoint.nextRequestId());
+        giveBack(lock, endpoint.nextRequestId());
         return;
       }
       if (ended || held.get(lock.key) != lock || lock.renewalTimer != -1) {
@@ -357,11 +398,15 @@ final class Session {
 
   private void lost(Held lock) {
     forget(lock);
-    send(Replies.lost(lock.key, lock.fencingToken));
+    send(lock.keys == null ? Replies.lost(lock.key, lock.fencingToken) : Replies.lost(lock.keys, lock.fencingToken));
+  }
+
+  private void hold(Held lock) {
+    lock.members().forEach(key -> held.put(key, lock));
   }
 
   private void forget(Held lock) {
-    held.remove(lock.key, lock);
+    lock.members().forEach(key -> held.remove(key, lock));
     if (lock.renewalTimer != -1) {
       vertx.cancelTimer(lock.renewalTimer);
       lock.renewalTimer = -1;
@@ -446,19 +491,19 @@ final class Session {
     if (idleTimer != -1) {
       vertx.cancelTimer(idleTimer);
     }
-    acquiring.values().forEach(endpoint.bus()::cancel);
+    new HashSet<>(acquiring.values()).forEach(endpoint.bus()::cancel);
     List<Future<?>> releases = new ArrayList<>();
-    for (Held lock : new ArrayList<>(held.values())) {
+    for (Held lock : new LinkedHashSet<>(held.values())) {
       forget(lock);
-      releases.add(giveBack(lock.key, lock.lockKey, endpoint.nextRequestId()));
+      releases.add(giveBack(lock, endpoint.nextRequestId()));
     }
     endpoint.sessions().closed(this);
     released = Future.join(releases).mapEmpty();
     return released;
   }
 
-  private Future<JsonObject> giveBack(String key, String lockKey, String requestId) {
-    return request(LockAddresses.UNLOCK, new UnlockCommand(key, lockKey), UnlockCommand::toJson, 0, requestId)
+  private Future<JsonObject> giveBack(Held lock, String requestId) {
+    return request(LockAddresses.UNLOCK, lock.unlock(), Session::json, 0, requestId)
       .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's lock failed ("
         + error.getMessage() + "); it expires at its TTL"));
   }
@@ -467,6 +512,22 @@ final class Session {
                                          long waitMs, String requestId) {
     pending++;
     return endpoint.bus().request(address, command, json, waitMs, requestId).andThen(done -> pending--);
+  }
+
+  /** The documented JSON body of a command this session sends (for an edge node, which sends JSON across the cluster). */
+  private static JsonObject json(Object command) {
+    if (command instanceof LockCommand lock) {
+      return lock.toJson();
+    } else if (command instanceof MultiLockCommand lock) {
+      return lock.toJson();
+    } else if (command instanceof UnlockCommand unlock) {
+      return unlock.toJson();
+    } else if (command instanceof MultiUnlockCommand unlock) {
+      return unlock.toJson();
+    } else if (command instanceof ExtendCommand extend) {
+      return extend.toJson();
+    }
+    return ((MultiExtendCommand) command).toJson();
   }
 
   private void send(JsonObject message) {
