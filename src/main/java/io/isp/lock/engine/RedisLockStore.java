@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The {@link LockStore} in Redis: one Lua script call per operation, bounded by
@@ -82,7 +83,7 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.LOCK, keysThenArgs)
       : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> confirmed(key, lockKey, replicated));
+        .compose(replicated -> confirmed(replicated, "lock", () -> release(key, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
@@ -211,11 +212,7 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.SEMAPHORE_ACQUIRE, keysThenArgs)
       : scripts.runReplicated(LuaScript.SEMAPHORE_ACQUIRE, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck
-          ? Future.succeededFuture(replicated.reply())
-          : releasePermit(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
-            "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
-              + " confirmed the permit within " + replicaAckTimeoutMs + " ms; it was given back"))));
+        .compose(replicated -> confirmed(replicated, "permit", () -> releasePermit(key, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> switch (reply.get(0).toInteger()) {
         case 1 -> new PermitAttempt(PermitAttempt.Kind.TAKEN, reply.get(1).toLong(), reply.get(2).toInteger(), 0, permits);
@@ -292,11 +289,7 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.MULTI_LOCK, keyCount, keysThenArgs)
       : scripts.runReplicated(LuaScript.MULTI_LOCK, keyCount, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck
-          ? Future.succeededFuture(replicated.reply())
-          : releaseAll(keys, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
-            "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
-              + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back"))));
+        .compose(replicated -> confirmed(replicated, "lock", () -> releaseAll(keys, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
@@ -370,16 +363,16 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
   }
 
   /**
-   * A lock fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
-   * give it back and let the client retry rather than acknowledge it.
+   * A grant (a lock, a set, a permit) fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
+   * give it back ({@code giveBack}) and let the client retry rather than acknowledge it.
    */
-  private Future<Response> confirmed(String key, String lockKey, ScriptRunner.Replicated replicated) {
+  private Future<Response> confirmed(ScriptRunner.Replicated replicated, String what, Supplier<Future<?>> giveBack) {
     if (replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck) {
       return Future.succeededFuture(replicated.reply());
     }
-    return release(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+    return giveBack.get().transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
       "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
-        + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back")));
+        + " confirmed the " + what + " within " + replicaAckTimeoutMs + " ms; it was given back")));
   }
 
   private <T> Future<T> bounded(Future<T> call) {
