@@ -7,6 +7,7 @@ import io.isp.lock.history.HistoryRecorder;
 import io.isp.lock.redis.HashSlots;
 import io.isp.lock.support.HttpResult;
 import io.isp.lock.support.RedisFixture;
+import io.isp.lock.support.RedisProcess;
 import io.isp.lock.support.ServiceUnderTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -278,6 +279,24 @@ class MultiKeyLockTest {
     assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(15));
     assertThat(granted.json().getLong("fencingToken")).isGreaterThan(first.json().getLong("fencingToken"));
+  }
+
+  @Test
+  @DisplayName("a call waiting for a set hears at once that Redis is gone: 503 redis_unavailable, not at its waitTimeout")
+  void outageAnswersWaiters() throws Exception {
+    try (RedisProcess own = RedisProcess.fixture().started();
+         ServiceUnderTest onIt = ServiceUnderTest.on(own, new JsonObject()
+           .put("redis", new JsonObject().put("commandTimeout", "500ms"))).started()) {
+      assertThat(onIt.lock("down-a", 60).status()).isEqualTo(200);
+      int before = onIt.waiters();
+      CompletableFuture<HttpResult> waiter = onIt.postAsync(API + "/lock", body(List.of("down-a", "down-b"), 60, 60).encode());
+      await().atMost(Duration.ofSeconds(10)).until(() -> onIt.waiters() == before + 1);
+
+      long killedAt = System.nanoTime();
+      own.kill();
+      assertProblem(waiter.get(30, TimeUnit.SECONDS), 503, "redis_unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   @Test
