@@ -64,6 +64,7 @@ if $SKIP_WAITERS; then MODE="$MODE; row c skipped"; fi
 if $SKIP_CLUSTER; then MODE="$MODE; rows e skipped"; fi
 CLIENT_COUNTS=(1 16 64 256)
 HOT_CLIENTS=64
+SEMAPHORE_CLIENTS=64 SEMAPHORE_PERMITS=8
 WAIT_KEYS=100 WAIT_PER_KEY=100 WAIT_TIMEOUT=120
 EVENTBUS_CLIENTS=64
 CAD_SCRIPT="if redis.call('GET',KEYS[1])==ARGV[1] then return redis.call('DEL',KEYS[1]) end return 0"
@@ -238,6 +239,8 @@ for clients in "${CLIENT_COUNTS[@]}"; do
 done
 bench hotkey --id b --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$HOT_CLIENTS" \
   --warmup "$WARMUP" --duration "$DURATION"
+bench semaphore --id "s$SEMAPHORE_CLIENTS" --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$SEMAPHORE_CLIENTS" \
+  --permits "$SEMAPHORE_PERMITS" --warmup "$WARMUP" --duration "$DURATION"
 stop_service default-heap
 redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
 

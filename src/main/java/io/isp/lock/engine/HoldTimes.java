@@ -1,6 +1,7 @@
 package io.isp.lock.engine;
 
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,8 +23,22 @@ final class HoldTimes {
   private final LockMetrics metrics;
   private final Timers timers;
   private final int maxTracked;
-  /** lockKey → {grant time, expiry}, monotonic nanoseconds; in grant order, so the oldest come first. */
-  private final LinkedHashMap<String, long[]> held = new LinkedHashMap<>();
+  /** lockKey → its grant; in grant order, so the oldest come first. */
+  private final LinkedHashMap<String, Grant> held = new LinkedHashMap<>();
+
+  /** When a lock was granted and when it expires, monotonic nanoseconds, and what kind of lock it is. */
+  private static final class Grant {
+
+    final long grantedAt;
+    long expiresAt;
+    final Primitive primitive;
+
+    Grant(long grantedAt, long expiresAt, Primitive primitive) {
+      this.grantedAt = grantedAt;
+      this.expiresAt = expiresAt;
+      this.primitive = primitive;
+    }
+  }
 
   HoldTimes(LockMetrics metrics, Timers timers) {
     this(metrics, timers, MAX_TRACKED);
@@ -35,7 +50,7 @@ final class HoldTimes {
     this.maxTracked = maxTracked;
   }
 
-  void granted(String lockKey, long ttlMs) {
+  void granted(String lockKey, long ttlMs, Primitive primitive) {
     if (!metrics.enabled()) {
       return;
     }
@@ -46,22 +61,22 @@ final class HoldTimes {
       oldest.next();
       oldest.remove();
     }
-    held.put(lockKey, new long[] {now, now + ttlMs * 1_000_000});
+    held.put(lockKey, new Grant(now, now + ttlMs * 1_000_000, primitive));
   }
 
   /** The holder set a new TTL, from now. */
   void extended(String lockKey, long ttlMs) {
-    long[] times = held.get(lockKey);
-    if (times != null) {
-      times[1] = timers.nanoTime() + ttlMs * 1_000_000;
+    Grant grant = held.get(lockKey);
+    if (grant != null) {
+      grant.expiresAt = timers.nanoTime() + ttlMs * 1_000_000;
     }
   }
 
   /** The holder unlocked: its hold time is recorded. */
   void released(String lockKey) {
-    long[] times = held.remove(lockKey);
-    if (times != null) {
-      metrics.held(timers.nanoTime() - times[0]);
+    Grant grant = held.remove(lockKey);
+    if (grant != null) {
+      metrics.held(grant.primitive, timers.nanoTime() - grant.grantedAt);
     }
   }
 
@@ -74,9 +89,9 @@ final class HoldTimes {
    * order, not expiry order, so a long TTL may keep a few expired ones behind it until the cap.
    */
   private void forgetExpired(long now) {
-    Iterator<Map.Entry<String, long[]>> entries = held.entrySet().iterator();
+    Iterator<Map.Entry<String, Grant>> entries = held.entrySet().iterator();
     while (entries.hasNext()) {
-      if (entries.next().getValue()[1] - now > 0) {
+      if (entries.next().getValue().expiresAt - now > 0) {
         return;
       }
       entries.remove();

@@ -5,6 +5,7 @@ import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockException;
 import io.isp.lock.logging.RequestIdLog;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -49,10 +50,11 @@ final class LockEndpoints {
   }
 
   /**
-   * One typed command an address takes: what runs it (with its {@link Caller}), and how its result
-   * reads as JSON for senders that sent JSON.
+   * One typed command an address takes: its {@code primitive} in metrics, what runs it (with its
+   * {@link Caller}), and how its result reads as JSON for senders that sent JSON.
    */
-  record Variant<C, R>(Class<C> type, BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
+  record Variant<C, R>(Primitive primitive, Class<C> type, BiFunction<C, Caller, Future<R>> run,
+                       Function<R, JsonObject> toJson) {
 
     @SuppressWarnings("unchecked")
     Future<Object> start(Object command, Caller caller) {
@@ -65,15 +67,20 @@ final class LockEndpoints {
     }
   }
 
-  /** Serves {@code address}, operation {@code op} in metrics: {@code run} gets the command and its {@link Caller}. */
-  <C, R> Future<Void> serve(String address, String op, Class<C> type, Function<JsonObject, C> fromJson,
+  /**
+   * Serves {@code address}, operation {@code op} of {@code primitive} in metrics: {@code run} gets the
+   * command and its {@link Caller}.
+   */
+  <C, R> Future<Void> serve(String address, Primitive primitive, String op, Class<C> type, Function<JsonObject, C> fromJson,
                             BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
-    return serve(address, op, fromJson::apply, List.of(new Variant<>(type, run, toJson)));
+    return serve(address, op, fromJson::apply, List.of(new Variant<>(primitive, type, run, toJson)));
   }
 
   /**
    * Serves an address that takes any of several typed commands (a lock on one key or on several):
-   * {@code fromJson} reads a JSON body into one of them; the {@link Variant} of the command's type runs it.
+   * {@code fromJson} reads a JSON body into one of them; the {@link Variant} of the command's type
+   * runs it and names its primitive in metrics (a body that is no command at all counts as the first
+   * variant's).
    */
   Future<Void> serve(String address, String op, Function<JsonObject, Object> fromJson, List<Variant<?, ?>> variants) {
     return bus.<Object>consumer(address, message -> {
@@ -81,7 +88,7 @@ final class LockEndpoints {
       Caller caller = new Caller(requestId, message.headers().get(LockAddresses.ACTOR_HEADER));
       Object body = message.body();
       Variant<?, ?> typed = variantOf(variants, body);
-      Variant<?, ?> variant = typed;
+      Variant<?, ?> variant = typed != null ? typed : variants.get(0);
       Future<Object> result;
       try {
         Object command = typed != null ? body : fromJson.apply(jsonBody(body));
@@ -97,11 +104,11 @@ final class LockEndpoints {
           idle.tryComplete();
         }
         if (outcome.succeeded()) {
-          metrics.request(op, "ok");
+          metrics.request(answering.primitive(), op, "ok");
           message.reply(typed != null ? outcome.result() : answering.json(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
-          metrics.request(op, failure.error().code());
+          metrics.request(answering.primitive(), op, failure.error().code());
           message.fail(failure.failureCode(), failure.getMessage());
         }
       });

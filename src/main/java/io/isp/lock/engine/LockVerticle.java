@@ -23,6 +23,7 @@ import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ServiceConfig;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.isp.lock.redis.RedisErrors;
 import io.isp.lock.redis.RedisMaster;
 import io.isp.lock.redis.RedisMasters;
@@ -98,7 +99,7 @@ public final class LockVerticle extends VerticleBase {
     semaphores = new SemaphoreQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       permitWaiterCounts.wake();
       subscriber.waitersChanged();
-    });
+    }, metrics);
     multiKeys = new MultiKeyWaits(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       waiterCounts.wake();
       subscriber.waitersChanged();
@@ -114,32 +115,34 @@ public final class LockVerticle extends VerticleBase {
       subscriber.start();
       return Future.all(List.of(
         endpoints.serve(LockAddresses.LOCK, "lock", requests::lockOrMultiLock, List.of(
-          new LockEndpoints.Variant<>(LockCommand.class, (command, caller) -> queues.lock(command, caller.requestId()),
-            LockGrant::toJson),
-          new LockEndpoints.Variant<>(MultiLockCommand.class,
+          new LockEndpoints.Variant<>(Primitive.LOCK, LockCommand.class,
+            (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiLockCommand.class,
             (command, caller) -> multiKeys.lock(command, caller.requestId()), MultiLockGrant::toJson))),
         endpoints.serve(LockAddresses.UNLOCK, "unlock", requests::unlockOrMultiUnlock, List.of(
-          new LockEndpoints.Variant<>(UnlockCommand.class, (command, caller) -> queues.unlock(command), Released::toJson),
-          new LockEndpoints.Variant<>(MultiUnlockCommand.class, (command, caller) -> multiKeys.unlock(command),
-            Released::toJson))),
+          new LockEndpoints.Variant<>(Primitive.LOCK, UnlockCommand.class, (command, caller) -> queues.unlock(command),
+            Released::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiUnlockCommand.class,
+            (command, caller) -> multiKeys.unlock(command), Released::toJson))),
         endpoints.serve(LockAddresses.EXTEND, "extend", requests::extendOrMultiExtend, List.of(
-          new LockEndpoints.Variant<>(ExtendCommand.class, (command, caller) -> queues.extend(command), LockGrant::toJson),
-          new LockEndpoints.Variant<>(MultiExtendCommand.class, (command, caller) -> multiKeys.extend(command),
-            MultiLockGrant::toJson))),
-        endpoints.serve(LockAddresses.STATUS, "status", StatusQuery.class, requests::status,
+          new LockEndpoints.Variant<>(Primitive.LOCK, ExtendCommand.class, (command, caller) -> queues.extend(command),
+            LockGrant::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiExtendCommand.class,
+            (command, caller) -> multiKeys.extend(command), MultiLockGrant::toJson))),
+        endpoints.serve(LockAddresses.STATUS, Primitive.LOCK, "status", StatusQuery.class, requests::status,
           (query, caller) -> queues.status(query), LockStatus::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, "semaphore_acquire", SemaphoreCommand.class,
+        endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, Primitive.SEMAPHORE, "semaphore_acquire", SemaphoreCommand.class,
           requests::semaphoreAcquire, (command, caller) -> semaphores.acquire(command, caller.requestId()),
           PermitGrant::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_RELEASE, "semaphore_release", UnlockCommand.class, requests::unlock,
+        endpoints.serve(LockAddresses.SEMAPHORE_RELEASE, Primitive.SEMAPHORE, "semaphore_release", UnlockCommand.class, requests::unlock,
           (command, caller) -> semaphores.release(command), Released::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_EXTEND, "semaphore_extend", ExtendCommand.class, requests::extend,
+        endpoints.serve(LockAddresses.SEMAPHORE_EXTEND, Primitive.SEMAPHORE, "semaphore_extend", ExtendCommand.class, requests::extend,
           (command, caller) -> semaphores.extend(command), LockGrant::toJson),
-        endpoints.serve(LockAddresses.SEMAPHORE_STATUS, "semaphore_status", StatusQuery.class, requests::status,
+        endpoints.serve(LockAddresses.SEMAPHORE_STATUS, Primitive.SEMAPHORE, "semaphore_status", StatusQuery.class, requests::status,
           (query, caller) -> semaphores.status(query), SemaphoreStatus::toJson),
-        endpoints.serve(LockAddresses.FORCE_UNLOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
+        endpoints.serve(LockAddresses.FORCE_UNLOCK, Primitive.LOCK, "force_unlock", ForceUnlockCommand.class, requests::forceUnlock,
           (command, caller) -> admin.forceUnlock(command, caller.actor()), ForceReleased::toJson),
-        endpoints.serve(LockAddresses.LIST, "list", ListQuery.class, requests::list,
+        endpoints.serve(LockAddresses.LIST, Primitive.LOCK, "list", ListQuery.class, requests::list,
           (query, caller) -> admin.list(query), LockPage::toJson),
         bus.<JsonObject>consumer(LockAddresses.CANCEL, message -> cancel(message.body())).completion(),
         bus.consumer(LockAddresses.READY, message -> ready()

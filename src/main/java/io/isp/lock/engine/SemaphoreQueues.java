@@ -9,6 +9,8 @@ import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.SemaphoreStatus;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
+import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -35,18 +37,41 @@ final class SemaphoreQueues {
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, PermitWaiter> cancellable = new HashMap<>();
   private final OutageWatch outages;
+  private final LockMetrics metrics;
+  private final HoldTimes holds;
   private boolean stopping;
 
   /** While calls wait, the store is probed every {@code probePeriodMs}, as {@link WaitQueues} does. */
   SemaphoreQueues(SemaphoreStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
+    this(store, timers, probePeriodMs, waitingChanged, LockMetrics.NONE);
+  }
+
+  /** {@code metrics}: waits, hold times, waiters and hand-overs, under {@link Primitive#SEMAPHORE}. */
+  SemaphoreQueues(SemaphoreStore store, Timers timers, long probePeriodMs, Runnable waitingChanged, LockMetrics metrics) {
     this.store = store;
     this.timers = timers;
     this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
     this.waitingChanged = waitingChanged;
+    this.metrics = metrics;
+    this.holds = new HoldTimes(metrics, timers);
   }
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<PermitGrant> acquire(SemaphoreCommand command, String requestId) {
+    if (!metrics.enabled()) {
+      return take(command, requestId);
+    }
+    long arrival = timers.nanoTime();
+    return take(command, requestId).andThen(outcome -> {
+      metrics.waited(Primitive.SEMAPHORE, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()),
+        timers.nanoTime() - arrival);
+      if (outcome.succeeded()) {
+        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.SEMAPHORE);
+      }
+    });
+  }
+
+  private Future<PermitGrant> take(SemaphoreCommand command, String requestId) {
     if (stopping) {
       return Future.failedFuture(Outcomes.shuttingDown());
     }
@@ -62,6 +87,8 @@ final class SemaphoreQueues {
         });
     }
     PermitWaiter waiter = new PermitWaiter(command, lockKey, timers);
+    metrics.waiters(Primitive.SEMAPHORE, 1);
+    waiter.future().onComplete(done -> metrics.waiters(Primitive.SEMAPHORE, -1));
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
@@ -88,7 +115,8 @@ final class SemaphoreQueues {
     KeyQueue<PermitWaiter> queue = queues.get(command.key());
     PermitWaiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
     if (next == null) {
-      return outages.watched(store.releasePermit(command.key(), command.lockKey())).compose(reply -> released(command.key(), reply));
+      return outages.watched(store.releasePermit(command.key(), command.lockKey()))
+        .compose(reply -> released(command.key(), command.lockKey(), reply));
     }
     SemaphoreCommand wanted = next.command();
     queue.beginCall();
@@ -97,6 +125,7 @@ final class SemaphoreQueues {
         queue.endCall();
         LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
         if (result == LockStore.Outcome.HANDED_OVER) {
+          metrics.handoff(Primitive.SEMAPHORE);
           queue.remove(next);
           if (!next.grant(outcome.result().fencingToken(), outcome.result().holders())) {
             // it gave up while the permit was being handed to it
@@ -118,22 +147,28 @@ final class SemaphoreQueues {
           drop(queue);
         }
       })
-      .compose(reply -> released(command.key(), reply));
+      .compose(reply -> released(command.key(), command.lockKey(), reply));
   }
 
-  private static Future<Released> released(String key, SemaphoreStore.Release reply) {
+  private Future<Released> released(String key, String lockKey, SemaphoreStore.Release reply) {
     return switch (reply.outcome()) {
-      case RELEASED, HANDED_OVER -> Future.succeededFuture(Released.INSTANCE);
+      case RELEASED, HANDED_OVER -> {
+        holds.released(lockKey);
+        yield Future.succeededFuture(Released.INSTANCE);
+      }
       default -> Future.failedFuture(reply.outcome() == LockStore.Outcome.NOT_HELD
         ? Outcomes.noPermitHeld(key) : Outcomes.notPermitOwner(key));
     };
   }
 
   Future<LockGrant> extend(ExtendCommand command) {
-    return outages.watched(store.extendPermit(command.key(), command.lockKey(), command.ttlMs())).compose(reply ->
-      reply.outcome() == LockStore.Outcome.EXTENDED
-        ? Future.succeededFuture(new LockGrant(command.key(), command.lockKey(), command.ttlMs(), reply.fencingToken()))
-        : Future.failedFuture(refusal(command.key(), reply)));
+    return outages.watched(store.extendPermit(command.key(), command.lockKey(), command.ttlMs())).compose(reply -> {
+      if (reply.outcome() != LockStore.Outcome.EXTENDED) {
+        return Future.failedFuture(refusal(command.key(), reply));
+      }
+      holds.extended(command.lockKey(), command.ttlMs());
+      return Future.succeededFuture(new LockGrant(command.key(), command.lockKey(), command.ttlMs(), reply.fencingToken()));
+    });
   }
 
   Future<SemaphoreStatus> status(StatusQuery query) {

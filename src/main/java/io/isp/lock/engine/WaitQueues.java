@@ -9,6 +9,7 @@ import io.isp.lock.api.Released;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -68,9 +69,9 @@ final class WaitQueues {
     }
     long arrival = timers.nanoTime();
     return acquire(command, requestId).andThen(outcome -> {
-      metrics.waited(outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
+      metrics.waited(Primitive.LOCK, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
       if (outcome.succeeded()) {
-        holds.granted(outcome.result().lockKey(), command.ttlMs());
+        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.LOCK);
       }
     });
   }
@@ -88,8 +89,8 @@ final class WaitQueues {
           : Future.failedFuture(Outcomes.lockHeld(command)));
     }
     Waiter waiter = new Waiter(command, lockKey, timers);
-    metrics.waiters(1);
-    waiter.future().onComplete(done -> metrics.waiters(-1));
+    metrics.waiters(Primitive.LOCK, 1);
+    waiter.future().onComplete(done -> metrics.waiters(Primitive.LOCK, -1));
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
@@ -123,7 +124,7 @@ final class WaitQueues {
         queue.endCall();
         LockStore.Outcome result = outcome.succeeded() ? outcome.result().outcome() : null;
         if (result == LockStore.Outcome.HANDED_OVER) {
-          metrics.handoff();
+          metrics.handoff(Primitive.LOCK);
           queue.remove(next);
           granted(queue, next, outcome.result().fencingToken());
         } else if (outcome.failed()) {

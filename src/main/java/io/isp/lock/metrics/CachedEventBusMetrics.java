@@ -193,13 +193,21 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
     }
   }
 
-  /** The meters of one address on one side (local: sent within this JVM; remote: across the cluster). */
+  /**
+   * The meters of one address on one side (local: sent within this JVM; remote: across the cluster).
+   * Each in a field of its own, created on first use: a message costs a field read per meter, not a
+   * map lookup by name.
+   */
   final class Side {
 
     private final Tags tags;
-    /** By meter name; a map read per message, the meter built once. */
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile LongAdder pending;
+    private volatile Counter processed;
+    private volatile Counter discarded;
+    private volatile Counter published;
+    private volatile Counter sent;
+    private volatile Counter received;
+    private volatile Counter delivered;
 
     private Side(Tags tags) {
       this.tags = tags;
@@ -214,33 +222,40 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
     }
 
     Counter processed() {
-      return counter(names.getEbProcessed(), "Number of processed messages");
+      Counter counter = processed;
+      return counter != null ? counter : (processed = counter(names.getEbProcessed(), "Number of processed messages"));
     }
 
     Counter discarded() {
-      return counter(names.getEbDiscarded(), "Number of discarded messages");
+      Counter counter = discarded;
+      return counter != null ? counter : (discarded = counter(names.getEbDiscarded(), "Number of discarded messages"));
     }
 
     Counter published() {
-      return counter(names.getEbPublished(), "Number of messages published (publish / subscribe)");
+      Counter counter = published;
+      return counter != null ? counter
+        : (published = counter(names.getEbPublished(), "Number of messages published (publish / subscribe)"));
     }
 
     Counter sent() {
-      return counter(names.getEbSent(), "Number of messages sent (point-to-point)");
+      Counter counter = sent;
+      return counter != null ? counter : (sent = counter(names.getEbSent(), "Number of messages sent (point-to-point)"));
     }
 
     Counter received() {
-      return counter(names.getEbReceived(), "Number of messages received");
+      Counter counter = received;
+      return counter != null ? counter : (received = counter(names.getEbReceived(), "Number of messages received"));
     }
 
     Counter delivered() {
-      return counter(names.getEbDelivered(), "Number of messages delivered to handlers");
+      Counter counter = delivered;
+      return counter != null ? counter
+        : (delivered = counter(names.getEbDelivered(), "Number of messages delivered to handlers"));
     }
 
+    /** Two threads racing here get the same counter from the registry: a lost race costs a lookup, never a count. */
     private Counter counter(String name, String description) {
-      Counter counter = counters.get(name);
-      return counter != null ? counter : counters.computeIfAbsent(name,
-        n -> Counter.builder(n).description(description).tags(tags).register(registry));
+      return Counter.builder(name).description(description).tags(tags).register(registry);
     }
   }
 

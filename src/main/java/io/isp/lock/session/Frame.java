@@ -5,7 +5,9 @@ import io.isp.lock.api.LockException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One request of a session: a text frame holding a JSON object with a client-chosen {@code id} (a
@@ -14,12 +16,24 @@ import java.util.Map;
  */
 record Frame(Object id, Op op, JsonObject body) {
 
-  /** What a session does. */
+  /** What a session does, by the {@code op} that names it. */
   enum Op {
-    LOCK, UNLOCK, EXTEND, STATUS
+    LOCK("lock"), UNLOCK("unlock"), EXTEND("extend"), STATUS("status"),
+    SEMAPHORE_ACQUIRE("semaphore.acquire"), SEMAPHORE_RELEASE("semaphore.release"),
+    SEMAPHORE_EXTEND("semaphore.extend"), SEMAPHORE_STATUS("semaphore.status");
+
+    private final String name;
+
+    Op(String name) {
+      this.name = name;
+    }
   }
 
-  private static final Map<String, Op> OPS = Map.of("lock", Op.LOCK, "unlock", Op.UNLOCK, "extend", Op.EXTEND, "status", Op.STATUS);
+  private static final Map<String, Op> OPS = Arrays.stream(Op.values()).collect(Collectors.toUnmodifiableMap(op -> op.name, op -> op));
+  /** "lock, unlock, ... or semaphore.status", for the refusal of a missing or unknown op. */
+  private static final String OP_NAMES = Arrays.stream(Op.values()).map(op -> op.name)
+    .collect(Collectors.collectingAndThen(Collectors.toList(),
+      names -> String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1)));
 
   /** A frame that cannot be served: the problem, and the request's {@code id} when one could be read (else null). */
   static final class Invalid extends Exception {
@@ -59,11 +73,11 @@ record Frame(Object id, Op op, JsonObject body) {
     }
     Object op = body.getValue("op");
     if (op == null) {
-      throw new Invalid(id, LockException.invalidField("op", "is required: lock, unlock, extend or status"));
+      throw new Invalid(id, LockException.invalidField("op", "is required: " + OP_NAMES));
     }
     Op known = op instanceof String name ? OPS.get(name) : null;
     if (known == null) {
-      throw new Invalid(id, LockException.invalidField("op", "must be lock, unlock, extend or status"));
+      throw new Invalid(id, LockException.invalidField("op", "must be " + OP_NAMES));
     }
     return new Frame(id, known, body);
   }

@@ -46,9 +46,13 @@ final class Replies {
     return new JsonObject().put("event", "lost").put("key", key).put("fencingToken", fencingToken);
   }
 
-  /** The session held a lock on several keys and a renewal found it no longer whole: the session has forgotten it. */
-  static JsonObject lost(java.util.List<String> keys, Long fencingToken) {
-    return new JsonObject().put("event", "lost").put("keys", new io.vertx.core.json.JsonArray(keys))
-      .put("fencingToken", fencingToken);
+  /** As {@link #lost(String, Long)}, with {@code primitive} when the primitive has a tag (a lock has none: its event is as it always was). */
+  static JsonObject lost(Held held) {
+    JsonObject event = held.keys == null ? lost(held.key(), held.fencingToken)
+      // a lock on several keys: its keys in place of the key
+      : new JsonObject().put("event", "lost").put("keys", new io.vertx.core.json.JsonArray(held.keys))
+        .put("fencingToken", held.fencingToken);
+    String tag = held.primitive().lostTag();
+    return tag == null ? event : event.put("primitive", tag);
   }
 }

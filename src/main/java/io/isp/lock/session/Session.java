@@ -9,6 +9,7 @@ import io.isp.lock.api.LockRequests;
 import io.isp.lock.api.MultiExtendCommand;
 import io.isp.lock.api.MultiLockCommand;
 import io.isp.lock.api.MultiUnlockCommand;
+import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -27,21 +28,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * One WebSocket connection and the locks it holds: it serves the peer's requests over the event bus
- * as the HTTP API does, renews every lock it holds at a third of its TTL, and tells the peer when a
- * renewal finds one gone. When the connection closes, or the peer falls silent for
- * {@code session.idleTimeout}, the session ends: its locks are released and its waiting calls
- * cancelled. Confined to the event loop of the HTTP verticle that accepted the connection.
+ * One WebSocket connection and the locks and semaphore permits it holds ({@link Held}, each of a
+ * {@link Primitive}): it serves the peer's requests over the event bus as the HTTP API does, renews
+ * every lock and permit it holds at a third of its TTL, and tells the peer when a renewal finds one
+ * gone. When the connection closes, or the peer falls silent for {@code session.idleTimeout}, the
+ * session ends: its locks and permits are released and its waiting calls cancelled. Confined to
+ * the event loop of the HTTP verticle that accepted the connection.
  */
 final class Session {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-  /** Locks held and lock calls in progress, together; a peer wanting more opens another session. */
+  /** Locks and permits held and acquire calls in progress, together; a peer wanting more opens another session. */
   static final int MAX_LOCKS = 1000;
-  /** Requests awaiting their reply (lock calls waiting for a key among them). */
+  /** Requests awaiting their reply (lock and acquire calls waiting for a key among them). */
   static final int MAX_PENDING = 1000;
   /** Largest message (the frames of one text message together), as for HTTP bodies. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
@@ -52,46 +55,6 @@ final class Session {
   static final short UNSUPPORTED_DATA = 1003;
   static final short MESSAGE_TOO_BIG = 1009;
 
-  /** A lock this session holds (on one key, or on several: then under each of them in {@link #held}), and its renewal. */
-  private static final class Held {
-    final String key;
-    /** A lock on several keys: its keys ({@code key} is the first); null for a lock on one. */
-    final List<String> keys;
-    final String lockKey;
-    long ttlMs;
-    Long fencingToken;
-    long renewalTimer = -1;
-    /**
-     * Until when (monotonic) the lock is sure to live in Redis without another renewal: the send time
-     * of the last renewal or extend answered 200, plus its TTL. Past it the session cannot vouch for
-     * the lock, whatever Redis says once it answers again.
-     */
-    long aliveUntilNanos;
-    long deadlineTimer = -1;
-    /** Given up as lost because no renewal got through before {@link #aliveUntilNanos}. */
-    boolean pastDeadline;
-
-    Held(List<String> keys, boolean several, String lockKey, long ttlMs, Long fencingToken) {
-      this.key = keys.get(0);
-      this.keys = several ? keys : null;
-      this.lockKey = lockKey;
-      this.ttlMs = ttlMs;
-      this.fencingToken = fencingToken;
-    }
-
-    List<String> members() {
-      return keys == null ? List.of(key) : keys;
-    }
-
-    Object unlock() {
-      return keys == null ? new UnlockCommand(key, lockKey) : new MultiUnlockCommand(keys, lockKey);
-    }
-
-    Object extend(long newTtlMs) {
-      return keys == null ? new ExtendCommand(key, lockKey, newTtlMs) : new MultiExtendCommand(keys, lockKey, newTtlMs);
-    }
-  }
-
   private final Vertx vertx;
   private final Context context;
   private final ServerWebSocket socket;
@@ -99,9 +62,10 @@ final class Session {
   private final SessionEndpoint endpoint;
   private final long idleTimeoutNanos;
   private final long pingIntervalMs;
-  private final Map<String, Held> held = new HashMap<>();
+  /** Locks and permits held, each key of each primitive once. */
+  private final Map<Claim, Held> held = new HashMap<>();
   /** Keys this session waits for, with the request id that cancels the wait. */
-  private final Map<String, String> acquiring = new HashMap<>();
+  private final Map<Claim, String> acquiring = new HashMap<>();
   private int pending;
   private long messageBytes;
   private long lastHeard = System.nanoTime();
@@ -196,149 +160,201 @@ final class Session {
     try {
       switch (frame.op()) {
         case LOCK -> lock(frame);
-        case UNLOCK -> unlock(frame);
-        case EXTEND -> extend(frame);
-        case STATUS -> status(frame);
+        case UNLOCK -> release(frame, Primitive.LOCK);
+        case EXTEND -> extend(frame, Primitive.LOCK);
+        case STATUS -> status(frame, Primitive.LOCK);
+        case SEMAPHORE_ACQUIRE -> semaphoreAcquire(frame);
+        case SEMAPHORE_RELEASE -> release(frame, Primitive.SEMAPHORE);
+        case SEMAPHORE_EXTEND -> extend(frame, Primitive.SEMAPHORE);
+        case SEMAPHORE_STATUS -> status(frame, Primitive.SEMAPHORE);
       }
     } catch (LockException invalid) {
       send(Replies.failed(frame.id(), invalid));
     }
   }
 
-  /** A lock on {@code key}, or with {@code keys} on several keys (renewed and released as one). */
+  /** A lock on {@code key}, or with {@code keys} one lock on several keys, held (renewed, released) as one. */
   private void lock(Frame frame) {
-    boolean several = LockRequests.namesSeveralKeys(frame.body());
-    Object command = several ? endpoint.requests().multiLock(frame.body()) : endpoint.requests().lock(frame.body());
-    List<String> keys = several ? ((MultiLockCommand) command).keys() : List.of(((LockCommand) command).key());
-    long ttlMs = several ? ((MultiLockCommand) command).ttlMs() : ((LockCommand) command).ttlMs();
-    long waitMs = several ? ((MultiLockCommand) command).waitMs() : ((LockCommand) command).waitMs();
-    for (String key : keys) {
-      if (held.containsKey(key) || acquiring.containsKey(key)) {
-        throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(key) ? "holds" : "is already waiting for")
-          + " '" + key + "'; a session takes each key once");
+    if (LockRequests.namesSeveralKeys(frame.body())) {
+      MultiLockCommand command = endpoint.requests().multiLock(frame.body());
+      acquire(frame, new Named(Primitive.LOCK, command.keys()), command.ttlMs(),
+        requestId -> request(LockAddresses.LOCK, command, MultiLockCommand::toJson, command.waitMs(), requestId));
+      return;
+    }
+    LockCommand command = endpoint.requests().lock(frame.body());
+    acquire(frame, new Named(new Claim(Primitive.LOCK, command.key())), command.ttlMs(),
+      requestId -> request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId));
+  }
+
+  private void semaphoreAcquire(Frame frame) {
+    SemaphoreCommand command = endpoint.requests().semaphoreAcquire(frame.body());
+    acquire(frame, new Named(new Claim(Primitive.SEMAPHORE, command.key())), command.ttlMs(),
+      requestId -> request(LockAddresses.SEMAPHORE_ACQUIRE, command, SemaphoreCommand::toJson, command.waitMs(), requestId));
+  }
+
+  /**
+   * What a frame names: one claim, or for a lock on several keys one claim per key (and the keys).
+   * A lock on several keys is held under each of its keys' claims, so a session takes each key once
+   * whether alone or in a set.
+   */
+  private record Named(List<Claim> claims, List<String> keys) {
+
+    Named(Claim claim) {
+      this(List.of(claim), null);
+    }
+
+    Named(Primitive primitive, List<String> keys) {
+      this(keys.stream().map(key -> new Claim(primitive, key)).toList(), keys);
+    }
+
+    Claim first() {
+      return claims.get(0);
+    }
+
+    /** "lock on 'k'", or "lock on 'a', 'b' and 3 more". */
+    String describe() {
+      // only a lock has several keys
+      return keys == null ? first().primitive().describe(first().key()) : "lock on " + MultiLockCommand.describe(keys);
+    }
+  }
+
+  /** What a release or extend frame of {@code primitive} names: its {@code key}, or a lock's {@code keys}. */
+  private Named named(Frame frame, Primitive primitive) {
+    if (primitive == Primitive.LOCK && LockRequests.namesSeveralKeys(frame.body())) {
+      return new Named(primitive, endpoint.requests().severalKeys(frame.body()));
+    }
+    return new Named(new Claim(primitive, endpoint.requests().status(frame.body()).key()));
+  }
+
+  /** The session's hold on exactly what {@code named} names (one key, or the same set of keys in any order), or null. */
+  private Held owned(Named named) {
+    Held owned = held.get(named.first());
+    boolean same = owned != null && (named.keys() == null ? owned.keys == null
+      : owned.keys != null && new HashSet<>(owned.keys).equals(new HashSet<>(named.keys())));
+    return same ? owned : null;
+  }
+
+  /**
+   * Takes {@code named} with the validated request {@code send} makes under a request id (which
+   * cancels its wait), and holds it for {@code ttlMs} renewed. A session takes each claim once.
+   */
+  private void acquire(Frame frame, Named named, long ttlMs, Function<String, Future<JsonObject>> send) {
+    for (Claim claim : named.claims()) {
+      if (held.containsKey(claim) || acquiring.containsKey(claim)) {
+        throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(claim) ? "holds" : "is already waiting for")
+          + " a " + claim.primitive().describe(claim.key()) + "; a session takes each key once");
       }
     }
-    if (held.size() + acquiring.size() + keys.size() > MAX_LOCKS) {
+    if (held.size() + acquiring.size() + named.claims().size() > MAX_LOCKS) {
       send(Replies.failed(frame.id(), SessionError.TOO_MANY_LOCKS, null,
         "this session holds or waits for " + MAX_LOCKS + " keys; release some, or open another session"));
       return;
     }
     String requestId = endpoint.nextRequestId();
-    keys.forEach(key -> acquiring.put(key, requestId));
+    named.claims().forEach(claim -> acquiring.put(claim, requestId));
     long sentNanos = System.nanoTime();
-    request(LockAddresses.LOCK, command, Session::json, waitMs, requestId).onComplete(outcome -> {
-      keys.forEach(acquiring::remove);
+    send.apply(requestId).onComplete(outcome -> {
+      named.claims().forEach(acquiring::remove);
       if (outcome.failed()) {
         send(Replies.failed(frame.id(), (LockException) outcome.cause()));
         return;
       }
       JsonObject grant = outcome.result();
-      Held lock = new Held(keys, several, grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
+      Held granted = new Held(named.first(), named.keys(), grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
       if (ended) {
         // granted as the session ended (the grant and the cancel crossed): nobody holds it
-        giveBack(lock, requestId);
+        giveBack(granted, requestId);
         return;
       }
-      hold(lock);
+      hold(granted);
       // granted somewhere between the request and now (after a wait, just before its reply): count
       // from a third of the TTL before the reply, the first renewal then gives an exact bound
-      aliveUntil(lock, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(lock.ttlMs))));
-      scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+      aliveUntil(granted, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(ttlMs))));
+      scheduleRenewal(granted, renewalDelay(ttlMs));
       send(Replies.ok(frame.id(), grant));
     });
   }
 
-  /** The session's lock on the key, unless a {@code lockKey} is given: then that one (it must be the session's if it holds the key). */
-  private void unlock(Frame frame) {
-    List<String> keys = keysOf(frame);
-    Held lock = heldAs(keys, frame);
-    String lockKey = ownerToken(frame, lock, keys);
+  /** Unlock, or a permit's release: the session's own, unless a {@code lockKey} is given (it must be the session's if it holds the key). */
+  private void release(Frame frame, Primitive primitive) {
+    Named named = named(frame, primitive);
+    Held owned = owned(named);
+    String lockKey = ownerToken(frame, named, owned);
     if (lockKey == null) {
       return;
     }
-    if (lock != null) {
-      forget(lock);
+    if (owned != null) {
+      forget(owned);
     }
-    Object command = LockRequests.namesSeveralKeys(frame.body())
-      ? new MultiUnlockCommand(keys, lockKey) : new UnlockCommand(keys.get(0), lockKey);
-    request(LockAddresses.UNLOCK, command, Session::json, 0, endpoint.nextRequestId())
+    Object command = named.keys() == null ? new UnlockCommand(named.first().key(), lockKey)
+      : new MultiUnlockCommand(named.keys(), lockKey);
+    request(primitive.releaseAddress(), command, Session::json, 0, endpoint.nextRequestId())
       .onComplete(outcome -> {
-        if (outcome.failed() && lock != null && !ended && keys.stream().noneMatch(held::containsKey) && !gone(outcome.cause())) {
+        if (outcome.failed() && owned != null && !ended && named.claims().stream().noneMatch(held::containsKey)
+          && !gone(outcome.cause())) {
           // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
-          hold(lock);
-          armDeadline(lock);
-          scheduleRenewal(lock, Math.min(RETRY_MS, renewalDelay(lock.ttlMs)));
+          hold(owned);
+          armDeadline(owned);
+          scheduleRenewal(owned, Math.min(RETRY_MS, renewalDelay(owned.ttlMs)));
         }
         reply(frame, outcome);
       });
   }
 
-  private void extend(Frame frame) {
-    List<String> keys = keysOf(frame);
-    Held lock = heldAs(keys, frame);
-    String lockKey = ownerToken(frame, lock, keys);
+  private void extend(Frame frame, Primitive primitive) {
+    Named named = named(frame, primitive);
+    Held owned = owned(named);
+    String lockKey = ownerToken(frame, named, owned);
     if (lockKey == null) {
       return;
     }
-    Object command = endpoint.requests().extendOrMultiExtend(frame.body().copy().put("lockKey", lockKey));
+    JsonObject body = frame.body().copy().put("lockKey", lockKey);
+    Object command = named.keys() == null ? endpoint.requests().extend(body) : endpoint.requests().extendOrMultiExtend(body);
     long ttlMs = command instanceof MultiExtendCommand several ? several.ttlMs() : ((ExtendCommand) command).ttlMs();
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, command, Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
-      if (lock != null && held.get(lock.key) == lock) {
+    request(primitive.extendAddress(), command, Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (owned != null && held.get(named.first()) == owned) {
         if (outcome.succeeded()) {
-          lock.ttlMs = ttlMs;
-          aliveUntil(lock, sentNanos);
-          lock.fencingToken = outcome.result().getLong("fencingToken", lock.fencingToken);
-          scheduleRenewal(lock, renewalDelay(lock.ttlMs));
+          owned.ttlMs = ttlMs;
+          aliveUntil(owned, sentNanos);
+          owned.fencingToken = outcome.result().getLong("fencingToken", owned.fencingToken);
+          scheduleRenewal(owned, renewalDelay(owned.ttlMs));
         } else if (gone(outcome.cause())) {
-          lost(lock);
+          lost(owned);
         }
       }
       reply(frame, outcome);
     });
   }
 
-  private void status(Frame frame) {
+  private void status(Frame frame, Primitive primitive) {
     StatusQuery query = endpoint.requests().status(frame.body());
-    request(LockAddresses.STATUS, query, StatusQuery::toJson, 0, endpoint.nextRequestId())
+    request(primitive.statusAddress(), query, StatusQuery::toJson, 0, endpoint.nextRequestId())
       .onComplete(outcome -> reply(frame, outcome));
   }
 
   /**
-   * The owner token an unlock or extend acts with: the session's own, or the one given, which must
-   * then be the session's if it holds the key (a lock taken elsewhere, over HTTP, may be named too).
-   * Null after answering why there is none.
+   * The owner token a release or extend acts with: the session's own, or the one given, which must
+   * then be the session's if it holds the key (a lock or permit taken elsewhere, over HTTP, may be
+   * named too). Null after answering why there is none.
    */
-  private String ownerToken(Frame frame, Held lock, List<String> keys) {
+  private String ownerToken(Frame frame, Named named, Held owned) {
     if (frame.body().getValue("lockKey") == null) {
-      if (lock == null) {
-        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no lock on "
-          + MultiLockCommand.describe(keys) + (acquiring.containsKey(keys.get(0)) ? " (its lock call is still waiting)" : ""))));
+      if (owned == null) {
+        send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no "
+          + named.describe() + (acquiring.containsKey(named.first()) ? " (its call is still waiting)" : ""))));
         return null;
       }
-      return lock.lockKey;
+      return owned.lockKey;
     }
-    Object named = endpoint.requests().unlockOrMultiUnlock(frame.body());
-    String given = named instanceof UnlockCommand one ? one.lockKey() : ((MultiUnlockCommand) named).lockKey();
-    if (lock != null && !lock.lockKey.equals(given)) {
+    String given = named.keys() == null ? endpoint.requests().unlock(frame.body()).lockKey()
+      : ((MultiUnlockCommand) endpoint.requests().unlockOrMultiUnlock(frame.body())).lockKey();
+    if (owned != null && !owned.lockKey.equals(given)) {
       send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_OWNER,
-        "this session holds " + MultiLockCommand.describe(lock.members()) + " with another lockKey than the one given")));
+        "this session holds its " + named.describe() + " with another lockKey than the one given")));
       return null;
     }
     return given;
-  }
-
-  /** The key an unlock or extend frame names, or its {@code keys}, validated. */
-  private List<String> keysOf(Frame frame) {
-    return LockRequests.namesSeveralKeys(frame.body()) ? endpoint.requests().severalKeys(frame.body())
-      : List.of(endpoint.requests().status(frame.body()).key());
-  }
-
-  /** The session's lock on exactly {@code keys} (one key, or the same set in any order), or null. */
-  private Held heldAs(List<String> keys, Frame frame) {
-    Held lock = held.get(keys.get(0));
-    boolean several = LockRequests.namesSeveralKeys(frame.body());
-    return lock != null && (lock.keys != null) == several && new HashSet<>(lock.members()).equals(new HashSet<>(keys)) ? lock : null;
   }
 
   private void reply(Frame frame, io.vertx.core.AsyncResult<JsonObject> outcome) {
@@ -364,17 +380,17 @@ final class Session {
   }
 
   private void renew(Held lock) {
-    if (ended || held.get(lock.key) != lock) {
+    if (ended || held.get(lock.claim) != lock) {
       return;
     }
     long sentNanos = System.nanoTime();
-    request(LockAddresses.EXTEND, lock.extend(lock.ttlMs), Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+    request(lock.primitive().extendAddress(), lock.renewal(), Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
       if (lock.pastDeadline && outcome.succeeded() && !ended) {
         // renewed after the session gave it up as lost (Redis answered late): nobody counts on it now
         giveBack(lock, endpoint.nextRequestId());
         return;
       }
-      if (ended || held.get(lock.key) != lock || lock.renewalTimer != -1) {
+      if (ended || held.get(lock.claim) != lock || lock.renewalTimer != -1) {
         return; // unlocked, ended, or extended by the peer meanwhile (which scheduled the next renewal)
       }
       if (outcome.succeeded()) {
@@ -398,23 +414,16 @@ final class Session {
 
   private void lost(Held lock) {
     forget(lock);
-    send(lock.keys == null ? Replies.lost(lock.key, lock.fencingToken) : Replies.lost(lock.keys, lock.fencingToken));
+    send(Replies.lost(lock));
   }
 
   private void hold(Held lock) {
-    lock.members().forEach(key -> held.put(key, lock));
+    lock.claims().forEach(claim -> held.put(claim, lock));
   }
 
   private void forget(Held lock) {
-    lock.members().forEach(key -> held.remove(key, lock));
-    if (lock.renewalTimer != -1) {
-      vertx.cancelTimer(lock.renewalTimer);
-      lock.renewalTimer = -1;
-    }
-    if (lock.deadlineTimer != -1) {
-      vertx.cancelTimer(lock.deadlineTimer);
-      lock.deadlineTimer = -1;
-    }
+    lock.claims().forEach(claim -> held.remove(claim, lock));
+    lock.cancelTimers(vertx);
   }
 
   /**
@@ -436,7 +445,7 @@ final class Session {
     long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(lock.aliveUntilNanos - System.nanoTime() + 999_999));
     lock.deadlineTimer = vertx.setTimer(delayMs, fired -> {
       lock.deadlineTimer = -1;
-      if (ended || held.get(lock.key) != lock) {
+      if (ended || held.get(lock.claim) != lock) {
         return;
       }
       if (System.nanoTime() - lock.aliveUntilNanos >= 0) {
@@ -491,7 +500,8 @@ final class Session {
     if (idleTimer != -1) {
       vertx.cancelTimer(idleTimer);
     }
-    new HashSet<>(acquiring.values()).forEach(endpoint.bus()::cancel);
+    // a lock on several keys waits, and is held, under each of its keys
+    new LinkedHashSet<>(acquiring.values()).forEach(endpoint.bus()::cancel);
     List<Future<?>> releases = new ArrayList<>();
     for (Held lock : new LinkedHashSet<>(held.values())) {
       forget(lock);
@@ -503,24 +513,20 @@ final class Session {
   }
 
   private Future<JsonObject> giveBack(Held lock, String requestId) {
-    return request(LockAddresses.UNLOCK, lock.unlock(), Session::json, 0, requestId)
-      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's lock failed ("
-        + error.getMessage() + "); it expires at its TTL"));
+    return request(lock.primitive().releaseAddress(), lock.release(), Session::json, 0, requestId)
+      .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's " + lock.primitive()
+        + " failed (" + error.getMessage() + "); it expires at its TTL"));
   }
 
-  private <C> Future<JsonObject> request(String address, C command, java.util.function.Function<C, JsonObject> json,
+  private <C> Future<JsonObject> request(String address, C command, Function<C, JsonObject> json,
                                          long waitMs, String requestId) {
     pending++;
     return endpoint.bus().request(address, command, json, waitMs, requestId).andThen(done -> pending--);
   }
 
-  /** The documented JSON body of a command this session sends (for an edge node, which sends JSON across the cluster). */
+  /** The documented JSON body of a command whose type varies (one key or several), for an edge node that sends JSON. */
   private static JsonObject json(Object command) {
-    if (command instanceof LockCommand lock) {
-      return lock.toJson();
-    } else if (command instanceof MultiLockCommand lock) {
-      return lock.toJson();
-    } else if (command instanceof UnlockCommand unlock) {
+    if (command instanceof UnlockCommand unlock) {
       return unlock.toJson();
     } else if (command instanceof MultiUnlockCommand unlock) {
       return unlock.toJson();

@@ -106,6 +106,8 @@ class MetricsTest {
     // the three unlocks that released a lock granted here; the force-unlocked one is never unlocked
     assertThat(metrics.value("isp_lock_hold_seconds_count")).isEqualTo(3);
     assertThat(metrics.value("isp_lock_handoffs_total")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_handoffs_total", "primitive", "lock")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "semaphore")).as("no semaphore operation").isZero();
     assertThat(metrics.value("isp_lock_waiters")).isEqualTo(0);
     assertThat(metrics.value("isp_lock_redis_errors_total")).isEqualTo(0);
     assertThat(metrics.value("isp_lock_redis_master_changes_total")).isEqualTo(0);
@@ -114,6 +116,42 @@ class MetricsTest {
     assertThat(metrics.value("vertx_http_server_requests_total", "route", "/api/isp-lock-service/lock", "code", "200")).isEqualTo(5);
     assertThat(metrics.value("vertx_http_server_requests_total", "route", "/api/isp-lock-service/locks/*", "method", "GET")).isEqualTo(1);
     assertNothingSecret(metrics, secrets);
+  }
+
+  @Test
+  @DisplayName("semaphores: counted under primitive=\"semaphore\", apart from the locks, waits and hand-overs included")
+  void semaphoreTraffic() throws Exception {
+    String semaphore = "k-semaphore-5d1e";
+    JsonObject acquire = new JsonObject().put("key", semaphore).put("permits", 1).put("ttl", 30);
+    HttpResult first = service.post(API + "/semaphore/acquire", acquire.encode());
+    assertThat(first.status()).isEqualTo(200);
+    String firstKey = first.json().getString("lockKey");
+    assertProblem(service.post(API + "/semaphore/acquire", acquire.copy().put("waitTimeout", 0).encode()), 409, "lock_held");
+    CompletableFuture<HttpResult> waiter = CompletableFuture.supplyAsync(
+      () -> service.post(API + "/semaphore/acquire", acquire.copy().put("waitTimeout", 20).encode()));
+    await().atMost(Duration.ofSeconds(10))
+      .until(() -> service.metrics().value("isp_lock_waiters", "primitive", "semaphore") == 1.0);
+    assertThat(service.metrics().value("isp_lock_waiters", "primitive", "lock")).isZero();
+    assertThat(service.post(API + "/semaphore/release", body(semaphore, firstKey).encode()).status()).isEqualTo(200);
+    HttpResult second = waiter.get(10, TimeUnit.SECONDS);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(service.post(API + "/semaphore/release", body(semaphore, second.json().getString("lockKey")).encode()).status())
+      .isEqualTo(200);
+
+    PrometheusText metrics = service.metrics();
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "semaphore", "op", "semaphore_acquire", "outcome", "ok"))
+      .isEqualTo(2);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "semaphore", "op", "semaphore_acquire", "outcome", "lock_held"))
+      .isEqualTo(1);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "semaphore", "op", "semaphore_release", "outcome", "ok"))
+      .isEqualTo(2);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "lock")).as("no lock operation").isZero();
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "semaphore", "outcome", "granted")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "semaphore", "outcome", "lock_held")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_hold_seconds_count", "primitive", "semaphore")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_handoffs_total", "primitive", "semaphore")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_waiters", "primitive", "semaphore")).isZero();
+    assertNothingSecret(metrics, List.of(semaphore, firstKey, second.json().getString("lockKey")));
   }
 
   @Test
@@ -188,7 +226,15 @@ class MetricsTest {
       assertThat(metrics.matching("isp_lock_redis_errors_total", "kind", kind)).as(kind).hasSize(1);
     }
     for (String op : List.of("lock", "unlock", "extend", "status", "force_unlock")) {
-      assertThat(metrics.matching("isp_lock_requests_total", "op", op, "outcome", "ok")).as(op).hasSize(1);
+      assertThat(metrics.matching("isp_lock_requests_total", "primitive", "lock", "op", op, "outcome", "ok")).as(op).hasSize(1);
+    }
+    for (String op : List.of("semaphore_acquire", "semaphore_release", "semaphore_extend", "semaphore_status")) {
+      assertThat(metrics.matching("isp_lock_requests_total", "primitive", "semaphore", "op", op, "outcome", "ok")).as(op).hasSize(1);
+    }
+    for (String primitive : List.of("lock", "read_lock", "multi_lock", "semaphore")) {
+      assertThat(metrics.matching("isp_lock_waiters", "primitive", primitive)).as(primitive).hasSize(1);
+      assertThat(metrics.matching("isp_lock_handoffs_total", "primitive", primitive)).as(primitive).hasSize(1);
+      assertThat(metrics.matching("isp_lock_hold_seconds_count", "primitive", primitive)).as(primitive).hasSize(1);
     }
     assertThat(metrics.has("isp_lock_wait_seconds_bucket")).isTrue();
     assertThat(metrics.has("isp_lock_hold_seconds_bucket")).isTrue();

@@ -19,6 +19,9 @@ class FrameTest {
     assertThat(frame.op()).isEqualTo(Frame.Op.LOCK);
     assertThat(frame.body().getString("key")).isEqualTo("k");
     assertThat(Frame.parse("{\"id\": \"a-1\", \"op\": \"status\", \"key\": \"k\"}").id()).isEqualTo("a-1");
+    assertThat(Frame.parse("{\"id\": 8, \"op\": \"semaphore.acquire\", \"key\": \"k\", \"permits\": 3}").op())
+      .isEqualTo(Frame.Op.SEMAPHORE_ACQUIRE);
+    assertThat(Frame.parse("{\"id\": 9, \"op\": \"semaphore.status\", \"key\": \"k\"}").op()).isEqualTo(Frame.Op.SEMAPHORE_STATUS);
   }
 
   @Test
@@ -49,7 +52,7 @@ class FrameTest {
   }
 
   @Test
-  @DisplayName("replies: ok with the HTTP body's fields; a failure with status, code, detail and field; lost with the fencing token")
+  @DisplayName("replies: ok with the HTTP body's fields; a failure with status, code, detail and field; lost with the fencing token (and a semaphore's primitive)")
   void replies() {
     assertThat(Replies.ok(1, new JsonObject().put("lockKey", "x").put("ttl", 10)))
       .isEqualTo(new JsonObject().put("id", 1).put("ok", true).put("lockKey", "x").put("ttl", 10));
@@ -58,5 +61,9 @@ class FrameTest {
         .put("detail", "ttl: must be > 0").put("field", "ttl"));
     assertThat(Replies.failed(null, new io.isp.lock.api.LockException(ErrorCode.INVALID_JSON, "bad")).containsKey("id")).isFalse();
     assertThat(Replies.lost("k", 42L)).isEqualTo(new JsonObject().put("event", "lost").put("key", "k").put("fencingToken", 42L));
+    assertThat(Replies.lost(new Held(new Claim(Primitive.LOCK, "k"), "x", 1000, 42L))).as("a lock's event has no primitive")
+      .isEqualTo(new JsonObject().put("event", "lost").put("key", "k").put("fencingToken", 42L));
+    assertThat(Replies.lost(new Held(new Claim(Primitive.SEMAPHORE, "k"), "x", 1000, 43L)))
+      .isEqualTo(new JsonObject().put("event", "lost").put("key", "k").put("fencingToken", 43L).put("primitive", "semaphore"));
   }
 }

@@ -4,6 +4,7 @@ import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.PermitGrant;
 import io.isp.lock.api.Released;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.config.ConfigReader;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -106,34 +109,41 @@ class SessionBusTest {
     }
   }
 
-  @Test
-  @DisplayName("no renewal gets through for the lock's TTL: 'lost' at the TTL, not once Redis is back; a renewal answered later is given back")
-  void lostAtTheDeadlineWhenRenewalsCannotGetThrough(Vertx vertx) {
-    vertx.eventBus().<Object>consumer(LockAddresses.LOCK, lock -> lock.reply(new LockGrant("frozen", "mine", 1_200, 7L)));
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Primitive.class)
+  @DisplayName("no renewal gets through for the lock's (or permit's) TTL: 'lost' at the TTL, not once Redis is back; a renewal answered later is given back")
+  void lostAtTheDeadlineWhenRenewalsCannotGetThrough(Primitive primitive, Vertx vertx) {
+    boolean lock = primitive == Primitive.LOCK;
+    JsonObject acquire = lock ? new JsonObject().put("op", "lock")
+      : new JsonObject().put("op", "semaphore.acquire").put("permits", 2);
+    Object grant = lock ? new LockGrant("frozen", "mine", 1_200, 7L) : new PermitGrant("frozen", "mine", 1_200, 7L, 1);
+    vertx.eventBus().<Object>consumer(lock ? LockAddresses.LOCK : LockAddresses.SEMAPHORE_ACQUIRE, call -> call.reply(grant));
     List<Message<Object>> unanswered = new CopyOnWriteArrayList<>();
     List<Long> renewals = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<Object>consumer(LockAddresses.EXTEND, extend -> {
+    vertx.eventBus().<Object>consumer(primitive.extendAddress(), extend -> {
       renewals.add(System.nanoTime());
       unanswered.add(extend); // Redis frozen: answered only after the deadline
     });
     CompletableFuture<Object> givenBack = new CompletableFuture<>();
-    vertx.eventBus().consumer(LockAddresses.UNLOCK, unlock -> {
-      givenBack.complete(unlock.body());
-      unlock.reply(Released.INSTANCE);
+    vertx.eventBus().consumer(primitive.releaseAddress(), release -> {
+      givenBack.complete(release.body());
+      release.reply(Released.INSTANCE);
     });
 
     try (SessionClient session = SessionClient.open(port)) {
       long asked = System.nanoTime();
-      assertThat(session.request(new JsonObject().put("op", "lock").put("key", "frozen").put("ttl", 1.2)).getBoolean("ok")).isTrue();
+      assertThat(session.request(acquire.put("key", "frozen").put("ttl", 1.2)).getBoolean("ok")).isTrue();
       JsonObject lost = session.nextUnsolicited(10);
       long lostAfter = System.nanoTime() - asked;
-      assertThat(lost).isEqualTo(new JsonObject().put("event", "lost").put("key", "frozen").put("fencingToken", 7));
-      // the TTL counted from the lock request: never later, and not much earlier
+      JsonObject expected = new JsonObject().put("event", "lost").put("key", "frozen").put("fencingToken", 7);
+      assertThat(lost).isEqualTo(lock ? expected : expected.put("primitive", "semaphore"));
+      // the TTL counted from the acquire request: never later, and not much earlier
       assertThat(Duration.ofNanos(lostAfter)).isBetween(Duration.ofMillis(750), Duration.ofMillis(1200 + 800));
       int renewalsAtLost = renewals.size();
       assertThat(renewalsAtLost).as("a renewal was sent (and is still unanswered)").isGreaterThanOrEqualTo(1);
+      assertThat(unanswered.get(0).body()).isEqualTo(new ExtendCommand("frozen", "mine", 1_200));
 
-      // Redis answers the frozen renewal at last: the lock lives again in Redis, so it is unlocked
+      // Redis answers the frozen renewal at last: it lives again in Redis, so it is released
       unanswered.get(0).reply(new LockGrant("frozen", "mine", 1_200, 7L));
       assertThat(SessionClient.get(givenBack)).isEqualTo(new UnlockCommand("frozen", "mine"));
       assertThat(renewals).hasSize(renewalsAtLost);

@@ -278,6 +278,7 @@ class SessionProtocolTest {
       assertThat(lost.getString("event")).isEqualTo("lost");
       assertThat(lost.getString("key")).isEqualTo("forced");
       assertThat(lost.getLong("fencingToken")).isEqualTo(granted.getLong("fencingToken"));
+      assertThat(lost.containsKey("primitive")).as("a lock's event is as it was before semaphores came to sessions").isFalse();
       System.out.println("lost after force-unlock: " + tookMs + " ms (renewal period 1000 ms)");
       assertThat(tookMs).as("one renewal period (1 s), with a margin for a slow machine").isLessThan(1000 + 500);
 

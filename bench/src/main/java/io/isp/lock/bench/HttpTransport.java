@@ -41,12 +41,17 @@ final class HttpTransport implements Transport, AutoCloseable {
 
   @Override
   public Future<Reply> lock(JsonObject body) {
-    return send(HttpMethod.POST, API + "/lock", body.toBuffer());
+    return post("/lock", body);
   }
 
   @Override
   public Future<Reply> unlock(JsonObject body) {
-    return send(HttpMethod.POST, API + "/unlock", body.toBuffer());
+    return post("/unlock", body);
+  }
+
+  /** {@code POST} of {@code body} to {@code path} under the API (e.g. {@code /semaphore/acquire}). */
+  Future<Reply> post(String path, JsonObject body) {
+    return send(HttpMethod.POST, API + path, body.toBuffer());
   }
 
   /** {@code GET /health/ready}: its {@code data.waiters} tells how many lock calls the service holds blocked. */

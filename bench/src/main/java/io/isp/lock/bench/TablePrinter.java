@@ -104,6 +104,12 @@ final class TablePrinter {
         && m.getBoolean("serviceAlive") && m.getLong("grantedBeforeRelease") == 0;
       return String.format(Locale.ROOT, "%,d waiters held with -Xmx256m, each served: %s", waiters, verdict(met));
     }
+    if (m.containsKey("holdersHighWater")) {
+      // a semaphore row: a sanity check rather than a target; the semaphore may never hold more than its permits
+      int permits = m.getInteger("permits");
+      boolean met = !row.failed() && m.getInteger("holdersHighWater") <= permits;
+      return "at most " + permits + " holders at once: " + (row.failed() ? "not measured" : verdict(met));
+    }
     return "";
   }
 
