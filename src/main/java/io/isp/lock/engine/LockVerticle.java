@@ -103,7 +103,7 @@ public final class LockVerticle extends VerticleBase {
     multiKeys = new MultiKeyWaits(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       waiterCounts.wake();
       subscriber.waitersChanged();
-    });
+    }, metrics);
     LockAdmin admin = new LockAdmin(store);
     subscriber = master instanceof ClusterMaster cluster
       ? new ShardedReleaseSubscriber(vertx, cluster, store::shardedChannel, this::waitedSlots, this::released,

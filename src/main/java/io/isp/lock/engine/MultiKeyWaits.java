@@ -6,6 +6,8 @@ import io.isp.lock.api.MultiLockCommand;
 import io.isp.lock.api.MultiLockGrant;
 import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.Released;
+import io.isp.lock.metrics.LockMetrics;
+import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -38,6 +40,8 @@ final class MultiKeyWaits {
   /** Told whenever a call starts waiting (the waiter counts and, in a cluster, the subscribed slots). */
   private final Runnable waitingChanged;
   private final OutageWatch outages;
+  private final LockMetrics metrics;
+  private final HoldTimes holds;
   /** Every waiter, in arrival order. */
   private final Set<MultiWaiter> waiters = new LinkedHashSet<>();
   /** The waiters on each key, in arrival order. */
@@ -47,7 +51,14 @@ final class MultiKeyWaits {
   private boolean stopping;
 
   MultiKeyWaits(MultiLockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged) {
+    this(store, timers, probePeriodMs, waitingChanged, LockMetrics.NONE);
+  }
+
+  /** {@code metrics}: waits, waiters and hold times, under {@link Primitive#MULTI_LOCK}. */
+  MultiKeyWaits(MultiLockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged, LockMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
+    this.holds = new HoldTimes(metrics, timers);
     this.timers = timers;
     this.reclaimer = new GrantReclaimer<>(store::releaseAll, timers);
     this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !waiters.isEmpty(), this::failEveryWaiter);
@@ -56,6 +67,20 @@ final class MultiKeyWaits {
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<MultiLockGrant> lock(MultiLockCommand command, String requestId) {
+    if (!metrics.enabled()) {
+      return acquire(command, requestId);
+    }
+    long arrival = timers.nanoTime();
+    return acquire(command, requestId).andThen(outcome -> {
+      metrics.waited(Primitive.MULTI_LOCK, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()),
+        timers.nanoTime() - arrival);
+      if (outcome.succeeded()) {
+        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.MULTI_LOCK);
+      }
+    });
+  }
+
+  private Future<MultiLockGrant> acquire(MultiLockCommand command, String requestId) {
     if (stopping) {
       return Future.failedFuture(Outcomes.shuttingDown());
     }
@@ -69,6 +94,8 @@ final class MultiKeyWaits {
           : Future.failedFuture(Outcomes.lockHeld(command)));
     }
     MultiWaiter waiter = new MultiWaiter(command, lockKey, timers);
+    metrics.waiters(Primitive.MULTI_LOCK, 1);
+    waiter.future().onComplete(done -> metrics.waiters(Primitive.MULTI_LOCK, -1));
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
@@ -84,18 +111,24 @@ final class MultiKeyWaits {
   /** Frees every key of the set the lockKey holds; the notices it sends wake the waiters, here and elsewhere. */
   Future<Released> unlock(MultiUnlockCommand command) {
     store.checkOneStep(command.keys());
-    return outages.watched(store.releaseAll(command.keys(), command.lockKey())).compose(reply ->
-      reply.outcome() == LockStore.Outcome.RELEASED
-        ? Future.succeededFuture(Released.INSTANCE)
-        : Future.failedFuture(Outcomes.refusal(command.keys(), reply.outcome(), false)));
+    return outages.watched(store.releaseAll(command.keys(), command.lockKey())).compose(reply -> {
+      if (reply.outcome() != LockStore.Outcome.RELEASED) {
+        return Future.failedFuture(Outcomes.refusal(command.keys(), reply.outcome(), false));
+      }
+      holds.released(command.lockKey());
+      return Future.succeededFuture(Released.INSTANCE);
+    });
   }
 
   Future<MultiLockGrant> extend(MultiExtendCommand command) {
     store.checkOneStep(command.keys());
-    return outages.watched(store.extendAll(command.keys(), command.lockKey(), command.ttlMs())).compose(reply ->
-      reply.outcome() == LockStore.Outcome.EXTENDED
-        ? Future.succeededFuture(new MultiLockGrant(command.keys(), command.lockKey(), command.ttlMs(), reply.fencingToken()))
-        : Future.failedFuture(Outcomes.refusal(command.keys(), reply.outcome(), true)));
+    return outages.watched(store.extendAll(command.keys(), command.lockKey(), command.ttlMs())).compose(reply -> {
+      if (reply.outcome() != LockStore.Outcome.EXTENDED) {
+        return Future.failedFuture(Outcomes.refusal(command.keys(), reply.outcome(), true));
+      }
+      holds.extended(command.lockKey(), command.ttlMs());
+      return Future.succeededFuture(new MultiLockGrant(command.keys(), command.lockKey(), command.ttlMs(), reply.fencingToken()));
+    });
   }
 
   /** Ends the wait of the request {@code requestId} if it waits here; a set taken for it meanwhile is given back. */
