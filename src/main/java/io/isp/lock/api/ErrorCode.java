@@ -7,6 +7,8 @@ package io.isp.lock.api;
 public enum ErrorCode implements ProblemCode {
   INVALID_JSON(400, "invalid_json", "Malformed request body"),
   INVALID_FIELD(400, "invalid_field", "Invalid request field"),
+  /** A lock on several keys whose keys lie in more than one Redis Cluster hash slot. */
+  CROSS_SLOT(400, "cross_slot", "Keys in more than one hash slot"),
   LOCK_HELD(409, "lock_held", "Lock is held"),
   NOT_HELD(409, "not_held", "Lock is not held"),
   NOT_OWNER(409, "not_owner", "Lock is held by another owner"),

@@ -19,7 +19,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
   private static final List<Class<?>> TYPES = List.of(LockCommand.class, UnlockCommand.class, ExtendCommand.class,
     StatusQuery.class, ForceUnlockCommand.class, ListQuery.class,
     LockGrant.class, Released.class, LockStatus.class, ForceReleased.class, LockPage.class,
-    SemaphoreCommand.class, PermitGrant.class, SemaphoreStatus.class);
+    SemaphoreCommand.class, PermitGrant.class, SemaphoreStatus.class,
+    MultiLockCommand.class, MultiUnlockCommand.class, MultiExtendCommand.class, MultiLockGrant.class);
 
   private final String name;
 

@@ -2,7 +2,8 @@ package io.isp.lock.api;
 
 /**
  * Event-bus addresses of the lock service. LOCK, UNLOCK, EXTEND, STATUS, FORCE_UNLOCK, LIST and the
- * SEMAPHORE_* addresses are public API: they take and return the HTTP bodies.
+ * SEMAPHORE_* addresses are public API: they take and return the HTTP bodies. LOCK, UNLOCK and EXTEND
+ * take {@code keys} (a lock on several keys) in place of {@code key}.
  */
 public final class LockAddresses {
 

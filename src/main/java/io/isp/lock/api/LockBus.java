@@ -90,6 +90,9 @@ public final class LockBus {
     if (body instanceof SemaphoreStatus semaphore) {
       return semaphore.toJson();
     }
+    if (body instanceof MultiLockGrant grant) {
+      return grant.toJson();
+    }
     return (JsonObject) body;
   }
 }

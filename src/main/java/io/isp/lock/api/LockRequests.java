@@ -1,10 +1,15 @@
 package io.isp.lock.api;
 
 import io.isp.lock.config.LockLimits;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Turns request bodies into validated commands, the same for HTTP and the event bus: the HTTP
@@ -46,6 +51,48 @@ public final class LockRequests {
       throw LockException.invalidField("mode", "must be \"read\" or \"write\"");
     }
     return mode;
+  }
+
+  /** A body with {@code keys} is a lock on several keys ({@link MultiLockCommand}), any other a {@link LockCommand}. */
+  public Object lockOrMultiLock(JsonObject body) {
+    return namesSeveralKeys(body) ? multiLock(body) : lock(body);
+  }
+
+  /** All of {@code keys} (1..{@value MultiLockCommand#MAX_KEYS}) or none, with the lock's {@code ttl} and {@code waitTimeout}. */
+  public MultiLockCommand multiLock(JsonObject body) {
+    List<String> keys = keys(body);
+    long ttlMs = millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false);
+    long waitMs = millis(body, "waitTimeout", limits.defaultWaitTimeout().toMillis(), limits.maxWaitTimeout(), true);
+    if (mode(body) == LockMode.READ) {
+      // silently taking write locks instead would surprise; refusing keeps the door open for read sets
+      throw LockException.invalidField("mode", "a lock on several keys is a write lock: \"read\" takes one key");
+    }
+    return new MultiLockCommand(keys, ttlMs, waitMs);
+  }
+
+  /** An {@link UnlockCommand}, or with {@code keys} a {@link MultiUnlockCommand}. */
+  public Object unlockOrMultiUnlock(JsonObject body) {
+    return namesSeveralKeys(body) ? new MultiUnlockCommand(keys(body), requiredString(body, "lockKey")) : unlock(body);
+  }
+
+  /** An {@link ExtendCommand}, or with {@code keys} a {@link MultiExtendCommand}. */
+  public Object extendOrMultiExtend(JsonObject body) {
+    if (!namesSeveralKeys(body)) {
+      return extend(body);
+    }
+    List<String> keys = keys(body);
+    String lockKey = requiredString(body, "lockKey");
+    return new MultiExtendCommand(keys, lockKey, millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false));
+  }
+
+  /** The validated {@code keys} of a body that names several (a session's unlock or extend, whose lockKey is optional). */
+  public List<String> severalKeys(JsonObject body) {
+    return keys(body);
+  }
+
+  /** Whether {@code body} names its keys with {@code keys} (a lock on several keys) rather than {@code key}. */
+  public static boolean namesSeveralKeys(JsonObject body) {
+    return body.getValue("keys") != null;
   }
 
   /** A semaphore acquire: the lock's fields and {@code permits}, required, 1..{@value SemaphoreCommand#MAX_PERMITS}. */
@@ -118,16 +165,54 @@ public final class LockRequests {
   }
 
   private String key(JsonObject body) {
-    String key = requiredString(body, "key");
+    return key(body.getValue("key"), "key");
+  }
+
+  /**
+   * {@code keys}: a JSON array of 1..{@value MultiLockCommand#MAX_KEYS} distinct keys, each checked as
+   * {@code key} is; a problem with one item names the field {@code keys} and the item's position.
+   */
+  private List<String> keys(JsonObject body) {
+    if (body.getValue("key") != null) {
+      throw LockException.invalidField("keys", "give either key (one key) or keys (several), not both");
+    }
+    if (!(body.getValue("keys") instanceof JsonArray array)) {
+      throw LockException.invalidField("keys", "must be an array of 1.." + MultiLockCommand.MAX_KEYS + " keys");
+    }
+    if (array.isEmpty() || array.size() > MultiLockCommand.MAX_KEYS) {
+      throw LockException.invalidField("keys", "must hold 1.." + MultiLockCommand.MAX_KEYS + " keys, got " + array.size());
+    }
+    List<String> keys = new ArrayList<>(array.size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key;
+      try {
+        key = key(array.getValue(i), "keys");
+      } catch (LockException invalid) {
+        throw LockException.invalidField("keys", "item " + i + " " + invalid.detail());
+      }
+      if (!seen.add(key)) {
+        throw LockException.invalidField("keys", "item " + i + " repeats '" + key + "': each key may appear once");
+      }
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  private String key(Object value, String field) {
+    String key = text(value, field);
     int bytes = key.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > limits.maxKeyLength()) {
-      throw LockException.invalidField("key", "must be at most " + limits.maxKeyLength() + " UTF-8 bytes, got " + bytes);
+      throw LockException.invalidField(field, "must be at most " + limits.maxKeyLength() + " UTF-8 bytes, got " + bytes);
     }
     return key;
   }
 
   private static String requiredString(JsonObject body, String field) {
-    Object value = body.getValue(field);
+    return text(body.getValue(field), field);
+  }
+
+  private static String text(Object value, String field) {
     if (value == null) {
       throw LockException.invalidField(field, "is required");
     }

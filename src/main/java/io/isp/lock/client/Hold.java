@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * One grant of a lock, from lock to unlock (or loss): what the immutable {@link Lock} values that
- * {@link Lock#extend} returns share. It renews the lock when kept alive, sends the extends one
+ * {@link Lock#extend} returns share (or the {@link MultiLock} values of a lock on several keys). It renews the lock when kept alive, sends the extends one
  * after the other (so that the TTL last asked for is the one Redis keeps), and tells the
  * {@link Lock#onLost} handlers once when a renewal or an extend finds the lock gone.
  *
@@ -30,7 +30,10 @@ final class Hold {
   private static final Duration MAX_RENEWAL_TIMEOUT = Duration.ofSeconds(10);
 
   private final LockClient client;
-  private final String key;
+  /** What the lock is on, as the unlock and extend bodies name it: {@code {"key"}} or {@code {"keys"}}. */
+  private final JsonObject subject;
+  /** The key or keys, for messages. */
+  private final String described;
   private final String lockKey;
   private final boolean keepAlive;
   private final Promise<LockException> lost;
@@ -49,17 +52,20 @@ final class Hold {
   private Future<Void> extending = Future.succeededFuture();
 
   Hold(LockClient client, String key, String lockKey, Duration ttl, long grantedAtNanos, boolean keepAlive) {
+    this(client, new JsonObject().put("key", key), "'" + key + "'", lockKey, ttl, grantedAtNanos, keepAlive);
+  }
+
+  /** {@code subject}: {@code {"key"}} or {@code {"keys"}}, as unlock and extend name the lock; {@code described}: for messages. */
+  Hold(LockClient client, JsonObject subject, String described, String lockKey, Duration ttl, long grantedAtNanos,
+       boolean keepAlive) {
     this.client = client;
-    this.key = key;
+    this.subject = subject;
+    this.described = described;
     this.lockKey = lockKey;
     this.ttl = ttl;
     this.expiresAtNanos = grantedAtNanos + ttl.toNanos();
     this.keepAlive = keepAlive;
     this.lost = client.promise();
-  }
-
-  String key() {
-    return key;
   }
 
   boolean keepAlive() {
@@ -97,7 +103,12 @@ final class Hold {
   Future<JsonObject> unlock() {
     end();
     client.forget(this);
-    return client.request(LockAddresses.UNLOCK, new JsonObject().put("key", key).put("lockKey", lockKey), Duration.ZERO);
+    return client.request(LockAddresses.UNLOCK, owned(), Duration.ZERO);
+  }
+
+  /** An unlock or extend body: the subject and the lockKey. */
+  private JsonObject owned() {
+    return subject.copy().put("lockKey", lockKey);
   }
 
   /** Stops the renewals without a lost notice (the client closes, or the holder unlocks). */
@@ -125,7 +136,7 @@ final class Hold {
     }
     return previous.transform(ignored -> {
       long sentAtNanos = System.nanoTime();
-      JsonObject body = new JsonObject().put("key", key).put("lockKey", lockKey).put("ttl", LockClient.seconds(newTtl));
+      JsonObject body = owned().put("ttl", LockClient.seconds(newTtl));
       // a renewal unanswered for a third of the TTL is retried (or finds the lock gone) rather than
       // waited for longer: the next one must still come before the lock expires
       return (renewal ? client.requestWithin(LockAddresses.EXTEND, body, renewalTimeout(newTtl))
@@ -159,7 +170,7 @@ final class Hold {
       if (ended) {
         if (pastDeadline) {
           // renewed after it was given up as lost (Redis answered late): nobody counts on it now
-          client.request(LockAddresses.UNLOCK, new JsonObject().put("key", key).put("lockKey", lockKey), Duration.ZERO);
+          client.request(LockAddresses.UNLOCK, owned(), Duration.ZERO);
         }
         return;
       }
@@ -203,7 +214,7 @@ final class Hold {
     end();
     client.forget(this);
     lost.tryComplete(new LockException(ErrorCode.NOT_HELD,
-      "no renewal of '" + key + "' got through before its TTL ran out: it may be another's now"));
+      "no renewal of " + described + " got through before its TTL ran out: it may be another's now"));
   }
 
   private void failed(Throwable error, boolean renewal) {

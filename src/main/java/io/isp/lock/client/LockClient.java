@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -105,7 +106,37 @@ public final class LockClient {
     }
     return request(LockAddresses.LOCK, body, waitTimeout == null ? LONGEST_WAIT : waitTimeout)
       // the TTL runs from the grant, just before the reply: renewals are due a third of the TTL after the reply
-      .compose(reply -> granted(Lock.granted(this, key, reply, options, System.nanoTime())));
+      .compose(reply -> {
+        Lock lock = Lock.granted(this, key, reply, options, System.nanoTime());
+        return granted(lock.hold(), lock);
+      });
+  }
+
+  /** {@link #lockAll(List, Duration, Duration, LockOptions)} with {@link LockOptions#DEFAULT}. */
+  public Future<MultiLock> lockAll(List<String> keys, Duration ttl, Duration waitTimeout) {
+    return lockAll(keys, ttl, waitTimeout, LockOptions.DEFAULT);
+  }
+
+  /**
+   * Locks all of {@code keys} (1..64, distinct) at once under one lockKey, or none: waits at most
+   * {@code waitTimeout} (zero: try once; null: the service's default) until every one is free, never
+   * holding some while waiting for others. With Redis Cluster the keys must share a hash slot (a
+   * common {@code {hash tag}}), else {@code cross_slot}.
+   */
+  public Future<MultiLock> lockAll(List<String> keys, Duration ttl, Duration waitTimeout, LockOptions options) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("LockClient closed"));
+    }
+    List<String> named = List.copyOf(keys);
+    JsonObject body = new JsonObject().put("keys", new JsonArray(named)).put("ttl", seconds(ttl));
+    if (waitTimeout != null) {
+      body.put("waitTimeout", seconds(waitTimeout));
+    }
+    return request(LockAddresses.LOCK, body, waitTimeout == null ? LONGEST_WAIT : waitTimeout)
+      .compose(reply -> {
+        MultiLock lock = MultiLock.granted(this, named, reply, options, System.nanoTime());
+        return granted(lock.hold(), lock);
+      });
   }
 
   /** Locks only if free now; fails with {@code lock_held} otherwise. */
@@ -223,22 +254,22 @@ public final class LockClient {
     return Future.join(unlocks).otherwiseEmpty().mapEmpty();
   }
 
-  /** Tracks a new grant for {@link #close()}; one that arrives after the close is given back at once. */
-  private Future<Lock> granted(Lock lock) {
+  /** Tracks a new grant ({@code hold}, of {@code lock}) for {@link #close()}; one that arrives after the close is given back at once. */
+  private <L> Future<L> granted(Hold hold, L lock) {
     if (closed) {
-      return lock.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
+      return hold.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
     }
-    holds.add(lock.hold());
+    holds.add(hold);
     if (holds.size() >= pruneAt) {
       // locks taken without keep-alive and never unlocked expire by themselves: forget those
       long now = System.nanoTime();
-      holds.removeIf(hold -> !hold.mayBeHeld(now));
+      holds.removeIf(held -> !held.mayBeHeld(now));
       pruneAt = Math.max(FIRST_PRUNE_AT, holds.size() * 2);
     }
     if (closed) {
       // closed meanwhile, and close() may have missed it
-      holds.remove(lock.hold());
-      return lock.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
+      holds.remove(hold);
+      return hold.unlock().otherwiseEmpty().compose(ignored -> Future.failedFuture(new IllegalStateException("LockClient closed")));
     }
     return Future.succeededFuture(lock);
   }

@@ -12,22 +12,27 @@ import java.util.Set;
  * pipelined behind the call on the same connection, so it runs after it even in a frozen server.
  * While the store cannot be reached it is retried until the lock would have expired anyway.
  */
-final class GrantReclaimer {
+final class GrantReclaimer<K> {
 
   static final long RETRY_MS = 1000;
 
-  private final LockStore store;
+  /** Gives back what {@code lockKey} holds of {@code key}: {@link LockStore#release}, or a set's release. */
+  interface Release<K> {
+    Future<?> release(K key, String lockKey);
+  }
+
+  private final Release<K> store;
   private final Timers timers;
   private final Set<Long> retries = new HashSet<>();
   private boolean stopped;
 
-  GrantReclaimer(LockStore store, Timers timers) {
+  GrantReclaimer(Release<K> store, Timers timers) {
     this.store = store;
     this.timers = timers;
   }
 
   /** Releases {@code lockKey}'s hold on {@code key}, if it has one; completes with the first try. */
-  Future<?> reclaim(String key, String lockKey, long ttlMs) {
+  Future<?> reclaim(K key, String lockKey, long ttlMs) {
     return attempt(key, lockKey, timers.nanoTime() + ttlMs * 1_000_000);
   }
 
@@ -43,7 +48,7 @@ final class GrantReclaimer {
     return retries.size();
   }
 
-  private Future<?> attempt(String key, String lockKey, long deadlineNanos) {
+  private Future<?> attempt(K key, String lockKey, long deadlineNanos) {
     return store.release(key, lockKey).onFailure(error -> {
       if (!stopped && timers.nanoTime() + RETRY_MS * 1_000_000 < deadlineNanos) {
         long[] id = new long[1];

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -49,37 +50,78 @@ final class LockEndpoints {
   }
 
   /**
+   * One typed command an address takes: its {@code primitive} in metrics, what runs it (with its
+   * {@link Caller}), and how its result reads as JSON for senders that sent JSON.
+   */
+  record Variant<C, R>(Primitive primitive, Class<C> type, BiFunction<C, Caller, Future<R>> run,
+                       Function<R, JsonObject> toJson) {
+
+    @SuppressWarnings("unchecked")
+    Future<Object> start(Object command, Caller caller) {
+      return (Future<Object>) run.apply(type.cast(command), caller);
+    }
+
+    @SuppressWarnings("unchecked")
+    JsonObject json(Object result) {
+      return toJson.apply((R) result);
+    }
+  }
+
+  /**
    * Serves {@code address}, operation {@code op} of {@code primitive} in metrics: {@code run} gets the
    * command and its {@link Caller}.
    */
   <C, R> Future<Void> serve(String address, Primitive primitive, String op, Class<C> type, Function<JsonObject, C> fromJson,
                             BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
+    return serve(address, op, fromJson::apply, List.of(new Variant<>(primitive, type, run, toJson)));
+  }
+
+  /**
+   * Serves an address that takes any of several typed commands (a lock on one key or on several):
+   * {@code fromJson} reads a JSON body into one of them; the {@link Variant} of the command's type
+   * runs it and names its primitive in metrics (a body that is no command at all counts as the first
+   * variant's).
+   */
+  Future<Void> serve(String address, String op, Function<JsonObject, Object> fromJson, List<Variant<?, ?>> variants) {
     return bus.<Object>consumer(address, message -> {
       String requestId = requestId(message);
       Caller caller = new Caller(requestId, message.headers().get(LockAddresses.ACTOR_HEADER));
       Object body = message.body();
-      boolean typed = type.isInstance(body);
-      Future<R> result;
+      Variant<?, ?> typed = variantOf(variants, body);
+      Variant<?, ?> variant = typed != null ? typed : variants.get(0);
+      Future<Object> result;
       try {
-        result = run.apply(typed ? type.cast(body) : fromJson.apply(jsonBody(body)), caller);
+        Object command = typed != null ? body : fromJson.apply(jsonBody(body));
+        variant = typed != null ? typed : variantOf(variants, command);
+        result = variant.start(command, caller);
       } catch (LockException invalid) {
         result = Future.failedFuture(invalid);
       }
+      Variant<?, ?> answering = variant;
       inFlight++;
       result.onComplete(outcome -> {
         if (--inFlight == 0 && idle != null) {
           idle.tryComplete();
         }
         if (outcome.succeeded()) {
-          metrics.request(primitive, op, "ok");
-          message.reply(typed ? outcome.result() : toJson.apply(outcome.result()));
+          metrics.request(answering.primitive(), op, "ok");
+          message.reply(typed != null ? outcome.result() : answering.json(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
-          metrics.request(primitive, op, failure.error().code());
+          metrics.request(answering.primitive(), op, failure.error().code());
           message.fail(failure.failureCode(), failure.getMessage());
         }
       });
     }).completion();
+  }
+
+  private static Variant<?, ?> variantOf(List<Variant<?, ?>> variants, Object command) {
+    for (Variant<?, ?> variant : variants) {
+      if (variant.type().isInstance(command)) {
+        return variant;
+      }
+    }
+    return null;
   }
 
   /** Completes when no call is in flight any more, or after {@code timeoutMs}. */

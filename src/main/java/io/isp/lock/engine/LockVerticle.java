@@ -11,6 +11,10 @@ import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockGrant;
 import io.isp.lock.api.LockRequests;
 import io.isp.lock.api.LockStatus;
+import io.isp.lock.api.MultiExtendCommand;
+import io.isp.lock.api.MultiLockCommand;
+import io.isp.lock.api.MultiLockGrant;
+import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.PermitGrant;
 import io.isp.lock.api.Released;
 import io.isp.lock.api.SemaphoreCommand;
@@ -34,6 +38,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -58,6 +63,7 @@ public final class LockVerticle extends VerticleBase {
   private WaiterCounts waiterCounts;
   private SemaphoreQueues semaphores;
   private WaiterCounts permitWaiterCounts;
+  private MultiKeyWaits multiKeys;
 
   public LockVerticle(ServiceConfig config) {
     this(config, LockMetrics.NONE);
@@ -84,7 +90,7 @@ public final class LockVerticle extends VerticleBase {
     master = RedisMasters.create(vertx, config.redis(), metrics);
     store = new RedisLockStore(master, config.redis(), metrics);
     Timers timers = Timers.of(vertx);
-    waiterCounts = new WaiterCounts(store, timers, () -> queues.waitingByKey());
+    waiterCounts = new WaiterCounts(store, timers, this::lockWaitersByKey);
     queues = new WaitQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       waiterCounts.wake();
       subscriber.waitersChanged();
@@ -92,6 +98,10 @@ public final class LockVerticle extends VerticleBase {
     permitWaiterCounts = new WaiterCounts(store::publishPermitWaiters, timers, () -> semaphores.waitingByKey());
     semaphores = new SemaphoreQueues(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
       permitWaiterCounts.wake();
+      subscriber.waitersChanged();
+    }, metrics);
+    multiKeys = new MultiKeyWaits(store, timers, probePeriodMs(config.redis().commandTimeout().toMillis()), () -> {
+      waiterCounts.wake();
       subscriber.waitersChanged();
     }, metrics);
     LockAdmin admin = new LockAdmin(store);
@@ -104,12 +114,21 @@ public final class LockVerticle extends VerticleBase {
     return checkRedis().compose(ready -> {
       subscriber.start();
       return Future.all(List.of(
-        endpoints.serve(LockAddresses.LOCK, Primitive.LOCK, "lock", LockCommand.class, requests::lock,
-          (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
-        endpoints.serve(LockAddresses.UNLOCK, Primitive.LOCK, "unlock", UnlockCommand.class, requests::unlock,
-          (command, caller) -> queues.unlock(command), Released::toJson),
-        endpoints.serve(LockAddresses.EXTEND, Primitive.LOCK, "extend", ExtendCommand.class, requests::extend,
-          (command, caller) -> queues.extend(command), LockGrant::toJson),
+        endpoints.serve(LockAddresses.LOCK, "lock", requests::lockOrMultiLock, List.of(
+          new LockEndpoints.Variant<>(Primitive.LOCK, LockCommand.class,
+            (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiLockCommand.class,
+            (command, caller) -> multiKeys.lock(command, caller.requestId()), MultiLockGrant::toJson))),
+        endpoints.serve(LockAddresses.UNLOCK, "unlock", requests::unlockOrMultiUnlock, List.of(
+          new LockEndpoints.Variant<>(Primitive.LOCK, UnlockCommand.class, (command, caller) -> queues.unlock(command),
+            Released::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiUnlockCommand.class,
+            (command, caller) -> multiKeys.unlock(command), Released::toJson))),
+        endpoints.serve(LockAddresses.EXTEND, "extend", requests::extendOrMultiExtend, List.of(
+          new LockEndpoints.Variant<>(Primitive.LOCK, ExtendCommand.class, (command, caller) -> queues.extend(command),
+            LockGrant::toJson),
+          new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiExtendCommand.class,
+            (command, caller) -> multiKeys.extend(command), MultiLockGrant::toJson))),
         endpoints.serve(LockAddresses.STATUS, Primitive.LOCK, "status", StatusQuery.class, requests::status,
           (query, caller) -> queues.status(query), LockStatus::toJson),
         endpoints.serve(LockAddresses.SEMAPHORE_ACQUIRE, Primitive.SEMAPHORE, "semaphore_acquire", SemaphoreCommand.class,
@@ -137,6 +156,7 @@ public final class LockVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     queues.stop();
+    multiKeys.stop();
     semaphores.stop();
     waiterCounts.stop();
     permitWaiterCounts.stop();
@@ -185,27 +205,37 @@ public final class LockVerticle extends VerticleBase {
   /** The slots of the keys calls wait on here (cluster mode: the sharded channels to hear). */
   private Set<Integer> waitedSlots() {
     Set<Integer> slots = new HashSet<>();
-    queues.waitingByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
+    lockWaitersByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
     semaphores.waitingByKey().keySet().forEach(key -> slots.add(store.slotOf(key)));
     return slots;
+  }
+
+  /** The calls waiting for each key here, on it alone or in a set (what status counts as waiting for the key). */
+  private Map<String, Integer> lockWaitersByKey() {
+    Map<String, Integer> counts = queues.waitingByKey();
+    multiKeys.waitingByKey().forEach((key, count) -> counts.merge(key, count, Integer::sum));
+    return counts;
   }
 
   private void cancel(JsonObject body) {
     if (body != null && body.getValue("requestId") instanceof String requestId) {
       queues.cancel(requestId);
+      multiKeys.cancel(requestId);
       semaphores.cancel(requestId);
     }
   }
 
-  /** A release notice carries the user's key: a lock's or a semaphore's of that name (they share the channel). */
+  /** A release notice carries the user's key: a lock's (alone or in a set) or a semaphore's of that name (they share the channel). */
   private void released(String key) {
     queues.released(key);
+    multiKeys.released(key);
     semaphores.released(key);
   }
 
   /** Notices for the keys {@code keys} accepts may have been missed: their waiters look again. */
   private void recheck(Predicate<String> keys) {
     queues.recheck(keys);
+    multiKeys.recheck(keys);
     semaphores.recheck(keys);
   }
 
@@ -214,6 +244,6 @@ public final class LockVerticle extends VerticleBase {
       .map(v -> new JsonObject()
         .put("redis", master.describe())
         .put("releaseNotices", subscriber.isSubscribed())
-        .put("waiters", queues.waiting() + semaphores.waiting()));
+        .put("waiters", queues.waiting() + multiKeys.waiting() + semaphores.waiting()));
   }
 }

@@ -4,6 +4,9 @@ import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.LockException;
+import io.isp.lock.api.MultiLockCommand;
+
+import java.util.List;
 
 /** The lock operations' refusals, worded in one place. */
 final class Outcomes {
@@ -14,6 +17,21 @@ final class Outcomes {
   static LockException lockHeld(LockCommand command) {
     return new LockException(ErrorCode.LOCK_HELD, "'" + command.key() + "' is held by another owner"
       + (command.waitMs() > 0 ? " after waiting " + command.waitMs() / 1000.0 + " s" : ""));
+  }
+
+  static LockException lockHeld(MultiLockCommand command) {
+    return new LockException(ErrorCode.LOCK_HELD, "some of " + MultiLockCommand.describe(command.keys())
+      + " are held by another owner" + (command.waitMs() > 0 ? " after waiting " + command.waitMs() / 1000.0 + " s" : ""));
+  }
+
+  /** An unlock or extend of a set: NOT_HELD or NOT_OWNER, as lua/multi_unlock.lua and multi_extend.lua define them. */
+  static LockException refusal(List<String> keys, LockStore.Outcome outcome, boolean extending) {
+    String set = MultiLockCommand.describe(keys);
+    if (outcome == LockStore.Outcome.NOT_OWNER) {
+      return new LockException(ErrorCode.NOT_OWNER, (extending ? "some of " : "") + set + " are held by another lockKey");
+    }
+    return new LockException(ErrorCode.NOT_HELD, (extending ? "not all of " : "none of ") + set
+      + " are locked (expired, released or force-unlocked)");
   }
 
   static LockException notHeld(String key) {

@@ -23,13 +23,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The {@link LockStore} in Redis: one Lua script call per operation, bounded by
  * {@code redis.commandTimeout}, with Redis failures turned into {@link LockException}s. Where each
  * lock's keys live, with one Redis or a cluster: {@link RedisKeys}.
  */
-final class RedisLockStore implements LockStore, SemaphoreStore {
+final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore {
 
   private final RedisMaster master;
   private final LockMetrics metrics;
@@ -100,7 +101,7 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(script, keysThenArgs)
       : scripts.runReplicated(script, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> confirmed(key, lockKey, replicated));
+        .compose(replicated -> confirmed(replicated, "lock", () -> release(key, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
@@ -241,11 +242,7 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
     Future<Response> call = minReplicasToAck == 0
       ? scripts.run(LuaScript.SEMAPHORE_ACQUIRE, keysThenArgs)
       : scripts.runReplicated(LuaScript.SEMAPHORE_ACQUIRE, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
-        .compose(replicated -> replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck
-          ? Future.succeededFuture(replicated.reply())
-          : releasePermit(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
-            "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
-              + " confirmed the permit within " + replicaAckTimeoutMs + " ms; it was given back"))));
+        .compose(replicated -> confirmed(replicated, "permit", () -> releasePermit(key, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> switch (reply.get(0).toInteger()) {
         case 1 -> new PermitAttempt(PermitAttempt.Kind.TAKEN, reply.get(1).toLong(), reply.get(2).toInteger(), 0, permits);
@@ -299,6 +296,74 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
     return publishWaitersIn(keys.semaphoreWaiters(key), instanceId, count, validityMs);
   }
 
+  /** With Redis Cluster every key a script touches must be in one slot: the locks of a set must share theirs. */
+  @Override
+  public void checkOneStep(List<String> keys) {
+    if (!this.keys.sharded()) {
+      return;
+    }
+    int slot = slotOf(keys.get(0));
+    for (String key : keys) {
+      if (slotOf(key) != slot) {
+        throw new LockException(ErrorCode.CROSS_SLOT, "with Redis Cluster all keys of one lock must share a hash"
+          + " slot: give them a common {hash tag} ('" + keys.get(0) + "' and '" + key + "' do not share one)");
+      }
+    }
+  }
+
+  /** With {@code redis.minReplicasToAck}, a set is confirmed by replicas (or given back) as a lock is. */
+  @Override
+  public Future<Attempt> tryAcquireAll(List<String> keys, String lockKey, long ttlMs) {
+    String[] keysThenArgs = members(keys, List.of(lockKey, Long.toString(ttlMs)));
+    int keyCount = 2 * keys.size() + 1;
+    Future<Response> call = minReplicasToAck == 0
+      ? scripts.run(LuaScript.MULTI_LOCK, keyCount, keysThenArgs)
+      : scripts.runReplicated(LuaScript.MULTI_LOCK, keyCount, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
+        .compose(replicated -> confirmed(replicated, "lock", () -> releaseAll(keys, lockKey)));
+    return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
+      .map(reply -> reply.get(0).toInteger() == 1
+        ? new Attempt(true, ttlMs, reply.get(1).toLong())
+        : new Attempt(false, reply.get(1).toLong(), 0))
+      .recover(this::failure);
+  }
+
+  @Override
+  public Future<OwnerReply> releaseAll(List<String> keys, String lockKey) {
+    String[] keysThenArgs = members(keys, withNotices(keys, lockKey));
+    return ownerCall(scripts.run(LuaScript.MULTI_UNLOCK, 2 * keys.size() + 1, keysThenArgs), Outcome.RELEASED);
+  }
+
+  @Override
+  public Future<OwnerReply> extendAll(List<String> keys, String lockKey, long ttlMs) {
+    String[] keysThenArgs = members(keys, withNotices(keys, lockKey, Long.toString(ttlMs)));
+    return ownerCall(scripts.run(LuaScript.MULTI_EXTEND, 2 * keys.size() + 1, keysThenArgs), Outcome.EXTENDED);
+  }
+
+  /**
+   * The KEYS of lua/lib/multi.lua for {@code keys} (each key's lock and fencing-token key, the
+   * fencing counter third), then {@code args}.
+   */
+  private String[] members(List<String> keys, List<String> args) {
+    List<String> all = new ArrayList<>(2 * keys.size() + 1 + args.size());
+    for (int i = 0; i < keys.size(); i++) {
+      all.add(this.keys.lock(keys.get(i)));
+      all.add(this.keys.fence(keys.get(i)));
+      if (i == 0) {
+        all.add(this.keys.fencingCounter(keys.get(0)));
+      }
+    }
+    all.addAll(args);
+    return all.toArray(String[]::new);
+  }
+
+  /** The ARGV of a script that sends notices: {@code first}, then the channel and every user key (the notices). */
+  private List<String> withNotices(List<String> keys, String... first) {
+    List<String> args = new ArrayList<>(List.of(first));
+    args.add(this.keys.channel(keys.get(0)));
+    args.addAll(keys);
+    return args;
+  }
+
   /** PING within {@code timeoutMs}, for readiness, which waits less than lock calls do (a cluster: every master, state ok). */
   Future<Void> ping(long timeoutMs) {
     return master.health()
@@ -328,16 +393,16 @@ final class RedisLockStore implements LockStore, SemaphoreStore {
   }
 
   /**
-   * A lock fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
-   * give it back and let the client retry rather than acknowledge it.
+   * A grant (a lock, a set, a permit) fewer than {@code redis.minReplicasToAck} replicas confirmed could vanish in a failover:
+   * give it back ({@code giveBack}) and let the client retry rather than acknowledge it.
    */
-  private Future<Response> confirmed(String key, String lockKey, ScriptRunner.Replicated replicated) {
+  private Future<Response> confirmed(ScriptRunner.Replicated replicated, String what, Supplier<Future<?>> giveBack) {
     if (replicated.reply().get(0).toInteger() != 1 || replicated.replicas() >= minReplicasToAck) {
       return Future.succeededFuture(replicated.reply());
     }
-    return release(key, lockKey).transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
+    return giveBack.get().transform(released -> Future.failedFuture(new LockException(ErrorCode.REDIS_UNAVAILABLE,
       "only " + replicated.replicas() + " of the " + minReplicasToAck + " replicas required (redis.minReplicasToAck)"
-        + " confirmed the lock within " + replicaAckTimeoutMs + " ms; it was given back")));
+        + " confirmed the " + what + " within " + replicaAckTimeoutMs + " ms; it was given back")));
   }
 
   private <T> Future<T> bounded(Future<T> call) {

@@ -32,7 +32,7 @@ final class WaitQueues {
   private final LockStore store;
   private final Timers timers;
   private final LockKeyGenerator lockKeys = new LockKeyGenerator();
-  private final GrantReclaimer reclaimer;
+  private final GrantReclaimer<String> reclaimer;
   /** Told whenever a call starts waiting (see {@link WaiterCounts}). */
   private final Runnable waitingChanged;
   private final LockMetrics metrics;
@@ -55,7 +55,7 @@ final class WaitQueues {
   WaitQueues(LockStore store, Timers timers, long probePeriodMs, Runnable waitingChanged, LockMetrics metrics) {
     this.store = store;
     this.timers = timers;
-    this.reclaimer = new GrantReclaimer(store, timers);
+    this.reclaimer = new GrantReclaimer<>(store::release, timers);
     this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
     this.waitingChanged = waitingChanged;
     this.metrics = metrics;

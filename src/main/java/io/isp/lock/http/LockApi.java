@@ -9,6 +9,9 @@ import io.isp.lock.api.LockBus;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.MultiExtendCommand;
+import io.isp.lock.api.MultiLockCommand;
+import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
@@ -21,6 +24,8 @@ import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,40 +54,72 @@ final class LockApi {
    * (the grant and the disconnect crossed) is released at once.
    */
   void lock(RoutingContext ctx) {
-    LockCommand command = validated(ctx, () -> requests.lock(JsonBodies.parse(ctx.body().buffer())));
-    if (command == null) {
+    JsonObject body = validated(ctx, () -> JsonBodies.parse(ctx.body().buffer()));
+    if (body == null) {
       return;
     }
+    if (LockRequests.namesSeveralKeys(body)) {
+      multiLock(ctx, body);
+      return;
+    }
+    LockCommand command = validated(ctx, () -> requests.lock(body));
+    if (command != null) {
+      waitForLock(ctx, command, LockCommand::toJson, command.waitMs(),
+        (lockKey, requestId) -> bus.request(LockAddresses.UNLOCK, new UnlockCommand(command.key(), lockKey),
+          UnlockCommand::toJson, 0, requestId));
+    }
+  }
+
+  /** A lock on several keys ({@code keys}): waits and gives back like a lock on one. */
+  private void multiLock(RoutingContext ctx, JsonObject body) {
+    MultiLockCommand command = validated(ctx, () -> requests.multiLock(body));
+    if (command != null) {
+      waitForLock(ctx, command, MultiLockCommand::toJson, command.waitMs(),
+        (lockKey, requestId) -> bus.request(LockAddresses.UNLOCK, new MultiUnlockCommand(command.keys(), lockKey),
+          MultiUnlockCommand::toJson, 0, requestId));
+    }
+  }
+
+  /** Sends a lock command that may wait; a grant that finds its client gone goes to {@code giveBack} (lockKey, request id). */
+  private <C> void waitForLock(RoutingContext ctx, C command, Function<C, JsonObject> commandJson, long waitMs,
+                               BiConsumer<String, String> giveBack) {
     String requestId = nextRequestId();
-    if (command.waitMs() > 0) {
+    if (waitMs > 0) {
       ctx.response().closeHandler(closed -> bus.cancel(requestId));
     }
-    bus.request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId).onComplete(outcome -> {
+    bus.request(LockAddresses.LOCK, command, commandJson, waitMs, requestId).onComplete(outcome -> {
       if (outcome.succeeded() && ctx.response().closed()) {
-        UnlockCommand giveBack = new UnlockCommand(command.key(), outcome.result().getString("lockKey"));
-        bus.request(LockAddresses.UNLOCK, giveBack, UnlockCommand::toJson, 0, requestId);
+        giveBack.accept(outcome.result().getString("lockKey"), requestId);
       } else {
         reply(ctx, outcome, requestId);
       }
     });
   }
 
+  /** {@code key}, or {@code keys} for a lock on several keys. */
   void unlock(RoutingContext ctx) {
-    UnlockCommand command = validated(ctx, () -> requests.unlock(JsonBodies.parse(ctx.body().buffer())));
-    if (command != null) {
-      String requestId = nextRequestId();
-      bus.request(LockAddresses.UNLOCK, command, UnlockCommand::toJson, 0, requestId)
-        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    Object command = validated(ctx, () -> requests.unlockOrMultiUnlock(JsonBodies.parse(ctx.body().buffer())));
+    if (command instanceof UnlockCommand unlock) {
+      forward(ctx, LockAddresses.UNLOCK, unlock, UnlockCommand::toJson);
+    } else if (command instanceof MultiUnlockCommand unlock) {
+      forward(ctx, LockAddresses.UNLOCK, unlock, MultiUnlockCommand::toJson);
     }
   }
 
+  /** {@code key}, or {@code keys} for a lock on several keys. */
   void extend(RoutingContext ctx) {
-    ExtendCommand command = validated(ctx, () -> requests.extend(JsonBodies.parse(ctx.body().buffer())));
-    if (command != null) {
-      String requestId = nextRequestId();
-      bus.request(LockAddresses.EXTEND, command, ExtendCommand::toJson, 0, requestId)
-        .onComplete(outcome -> reply(ctx, outcome, requestId));
+    Object command = validated(ctx, () -> requests.extendOrMultiExtend(JsonBodies.parse(ctx.body().buffer())));
+    if (command instanceof ExtendCommand extend) {
+      forward(ctx, LockAddresses.EXTEND, extend, ExtendCommand::toJson);
+    } else if (command instanceof MultiExtendCommand extend) {
+      forward(ctx, LockAddresses.EXTEND, extend, MultiExtendCommand::toJson);
     }
+  }
+
+  /** Sends a command that does not wait and answers its reply. */
+  private <C> void forward(RoutingContext ctx, String address, C command, Function<C, JsonObject> commandJson) {
+    String requestId = nextRequestId();
+    bus.request(address, command, commandJson, 0, requestId).onComplete(outcome -> reply(ctx, outcome, requestId));
   }
 
   /**

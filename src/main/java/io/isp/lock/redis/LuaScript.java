@@ -28,7 +28,13 @@ public enum LuaScript {
   SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
   SEMAPHORE_RELEASE("semaphore_release.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
   SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "holders.lua", "semaphore.lua"),
-  SEMAPHORE_STATUS("semaphore_status.lua", 3, "holders.lua", "semaphore.lua");
+  SEMAPHORE_STATUS("semaphore_status.lua", 3, "holders.lua", "semaphore.lua"),
+  MULTI_LOCK("multi_lock.lua", LuaScript.VARIABLE_KEYS, "fencing.lua", "multi.lua"),
+  MULTI_UNLOCK("multi_unlock.lua", LuaScript.VARIABLE_KEYS, "multi.lua"),
+  MULTI_EXTEND("multi_extend.lua", LuaScript.VARIABLE_KEYS, "multi.lua");
+
+  /** The key count of a script whose callers say how many keys each call passes (locks on several keys). */
+  public static final int VARIABLE_KEYS = -1;
 
   private final String source;
   private final String sha;
@@ -65,7 +71,7 @@ public enum LuaScript {
     return sha;
   }
 
-  /** How many of a call's leading arguments are keys. */
+  /** How many of a call's leading arguments are keys ({@link #VARIABLE_KEYS}: the call says). */
   public int keyCount() {
     return keyCount;
   }

@@ -35,11 +35,20 @@ public final class ScriptRunner {
     return runOn(master, script, keysThenArgs);
   }
 
+  /** Runs {@code script} with its first {@code keyCount} arguments as keys (a script of {@link LuaScript#VARIABLE_KEYS}). */
+  public Future<Response> run(LuaScript script, int keyCount, String... keysThenArgs) {
+    return send(master, script, keyCount, keysThenArgs);
+  }
+
   /** Runs {@code script} on {@code target}, one of {@link RedisMaster#shards()} (a script without keys, list). */
   public Future<Response> runOn(RedisMaster target, LuaScript script, String... keysThenArgs) {
-    return target.send(request(Command.EVALSHA, script.sha(sharded), script.keyCount(), keysThenArgs))
+    return send(target, script, script.keyCount(), keysThenArgs);
+  }
+
+  private Future<Response> send(RedisMaster target, LuaScript script, int keyCount, String[] keysThenArgs) {
+    return target.send(request(Command.EVALSHA, script.sha(sharded), keyCount, keysThenArgs))
       .recover(error -> isNoScript(error)
-        ? target.send(request(Command.EVAL, script.source(sharded), script.keyCount(), keysThenArgs))
+        ? target.send(request(Command.EVAL, script.source(sharded), keyCount, keysThenArgs))
         : Future.failedFuture(error));
   }
 
@@ -52,10 +61,16 @@ public final class ScriptRunner {
    * round trip plus the replicas' acknowledgement.
    */
   public Future<Replicated> runReplicated(LuaScript script, int replicas, long timeoutMs, String... keysThenArgs) {
+    return runReplicated(script, script.keyCount(), replicas, timeoutMs, keysThenArgs);
+  }
+
+  /** {@link #runReplicated}, with its first {@code keyCount} arguments as keys. */
+  public Future<Replicated> runReplicated(LuaScript script, int keyCount, int replicas, long timeoutMs,
+                                          String... keysThenArgs) {
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
-    return master.batch(List.of(request(Command.EVALSHA, script.sha(sharded), script.keyCount(), keysThenArgs), wait))
+    return master.batch(List.of(request(Command.EVALSHA, script.sha(sharded), keyCount, keysThenArgs), wait))
       .recover(error -> isNoScript(error)
-        ? master.batch(List.of(request(Command.EVAL, script.source(sharded), script.keyCount(), keysThenArgs), wait))
+        ? master.batch(List.of(request(Command.EVAL, script.source(sharded), keyCount, keysThenArgs), wait))
         : Future.failedFuture(error))
       .map(replies -> new Replicated(replies.get(0), replies.get(1).toInteger()));
   }

@@ -1,8 +1,12 @@
 package io.isp.lock.session;
 
 import io.isp.lock.api.ExtendCommand;
+import io.isp.lock.api.MultiExtendCommand;
+import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.UnlockCommand;
 import io.vertx.core.Vertx;
+
+import java.util.List;
 
 /**
  * Something a session holds (a lock, a semaphore permit), with its owner token, its renewal timer and
@@ -11,7 +15,10 @@ import io.vertx.core.Vertx;
  */
 final class Held {
 
+  /** The claim it is held under; a lock on several keys: that of its first key (it is held under each of its keys' claims). */
   final Claim claim;
+  /** A lock on several keys: its keys, as the lock call named them; null for anything on one key. */
+  final List<String> keys;
   final String lockKey;
   long ttlMs;
   Long fencingToken;
@@ -27,7 +34,13 @@ final class Held {
   boolean pastDeadline;
 
   Held(Claim claim, String lockKey, long ttlMs, Long fencingToken) {
+    this(claim, null, lockKey, ttlMs, fencingToken);
+  }
+
+  /** {@code keys}: a lock on several keys ({@code claim} is its first key's), or null. */
+  Held(Claim claim, List<String> keys, String lockKey, long ttlMs, Long fencingToken) {
     this.claim = claim;
+    this.keys = keys;
     this.lockKey = lockKey;
     this.ttlMs = ttlMs;
     this.fencingToken = fencingToken;
@@ -41,13 +54,19 @@ final class Held {
     return claim.primitive();
   }
 
-  /** The renewal: extend to the current TTL. */
-  ExtendCommand renewal() {
-    return new ExtendCommand(key(), lockKey, ttlMs);
+  /** Every claim it is held under: one, or one per key of a lock on several keys. */
+  List<Claim> claims() {
+    return keys == null ? List.of(claim) : keys.stream().map(key -> new Claim(claim.primitive(), key)).toList();
   }
 
-  UnlockCommand release() {
-    return new UnlockCommand(key(), lockKey);
+  /** The renewal: extend to the current TTL ({@link ExtendCommand}, or {@link MultiExtendCommand} for several keys). */
+  Object renewal() {
+    return keys == null ? new ExtendCommand(key(), lockKey, ttlMs) : new MultiExtendCommand(keys, lockKey, ttlMs);
+  }
+
+  /** {@link UnlockCommand}, or {@link MultiUnlockCommand} for several keys. */
+  Object release() {
+    return keys == null ? new UnlockCommand(key(), lockKey) : new MultiUnlockCommand(keys, lockKey);
   }
 
   void cancelTimers(Vertx vertx) {

@@ -48,7 +48,10 @@ final class Replies {
 
   /** As {@link #lost(String, Long)}, with {@code primitive} when the primitive has a tag (a lock has none: its event is as it always was). */
   static JsonObject lost(Held held) {
-    JsonObject event = lost(held.key(), held.fencingToken);
+    JsonObject event = held.keys == null ? lost(held.key(), held.fencingToken)
+      // a lock on several keys: its keys in place of the key
+      : new JsonObject().put("event", "lost").put("keys", new io.vertx.core.json.JsonArray(held.keys))
+        .put("fencingToken", held.fencingToken);
     String tag = held.primitive().lostTag();
     return tag == null ? event : event.put("primitive", tag);
   }

@@ -5,6 +5,10 @@ import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockAddresses;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
+import io.isp.lock.api.LockRequests;
+import io.isp.lock.api.MultiExtendCommand;
+import io.isp.lock.api.MultiLockCommand;
+import io.isp.lock.api.MultiUnlockCommand;
 import io.isp.lock.api.SemaphoreCommand;
 import io.isp.lock.api.StatusQuery;
 import io.isp.lock.api.UnlockCommand;
@@ -19,6 +23,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -167,49 +173,74 @@ final class Session {
     }
   }
 
+  /** A lock on {@code key}, or with {@code keys} one lock on several keys, held (renewed, released) as one. */
   private void lock(Frame frame) {
+    if (LockRequests.namesSeveralKeys(frame.body())) {
+      MultiLockCommand command = endpoint.requests().multiLock(frame.body());
+      acquire(frame, new Named(Primitive.LOCK, command.keys()), command.ttlMs(),
+        requestId -> request(LockAddresses.LOCK, command, MultiLockCommand::toJson, command.waitMs(), requestId));
+      return;
+    }
     LockCommand command = endpoint.requests().lock(frame.body());
-    acquire(frame, new Claim(Primitive.LOCK, command.key()), command.ttlMs(),
+    acquire(frame, new Named(new Claim(Primitive.LOCK, command.key())), command.ttlMs(),
       requestId -> request(LockAddresses.LOCK, command, LockCommand::toJson, command.waitMs(), requestId));
   }
 
   private void semaphoreAcquire(Frame frame) {
     SemaphoreCommand command = endpoint.requests().semaphoreAcquire(frame.body());
-    acquire(frame, new Claim(Primitive.SEMAPHORE, command.key()), command.ttlMs(),
+    acquire(frame, new Named(new Claim(Primitive.SEMAPHORE, command.key())), command.ttlMs(),
       requestId -> request(LockAddresses.SEMAPHORE_ACQUIRE, command, SemaphoreCommand::toJson, command.waitMs(), requestId));
   }
 
+  /** What a release or extend frame of {@code primitive} names: its {@code key}, or a lock's {@code keys}. */
+  private Named named(Frame frame, Primitive primitive) {
+    if (primitive == Primitive.LOCK && LockRequests.namesSeveralKeys(frame.body())) {
+      return new Named(primitive, endpoint.requests().severalKeys(frame.body()));
+    }
+    return new Named(new Claim(primitive, endpoint.requests().status(frame.body()).key()));
+  }
+
+  /** The session's hold on exactly what {@code named} names (one key, or the same set of keys in any order), or null. */
+  private Held owned(Named named) {
+    Held owned = held.get(named.first());
+    boolean same = owned != null && (named.keys() == null ? owned.keys == null
+      : owned.keys != null && new HashSet<>(owned.keys).equals(new HashSet<>(named.keys())));
+    return same ? owned : null;
+  }
+
   /**
-   * Takes {@code claim} with the validated request {@code send} makes under a request id (which
+   * Takes {@code named} with the validated request {@code send} makes under a request id (which
    * cancels its wait), and holds it for {@code ttlMs} renewed. A session takes each claim once.
    */
-  private void acquire(Frame frame, Claim claim, long ttlMs, Function<String, Future<JsonObject>> send) {
-    if (held.containsKey(claim) || acquiring.containsKey(claim)) {
-      throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(claim) ? "holds" : "is already waiting for")
-        + " a " + claim.primitive().describe(claim.key()) + "; a session takes each key once");
+  private void acquire(Frame frame, Named named, long ttlMs, Function<String, Future<JsonObject>> send) {
+    for (Claim claim : named.claims()) {
+      if (held.containsKey(claim) || acquiring.containsKey(claim)) {
+        throw new LockException(ErrorCode.LOCK_HELD, "this session " + (held.containsKey(claim) ? "holds" : "is already waiting for")
+          + " a " + claim.primitive().describe(claim.key()) + "; a session takes each key once");
+      }
     }
-    if (held.size() + acquiring.size() >= MAX_LOCKS) {
+    if (held.size() + acquiring.size() + named.claims().size() > MAX_LOCKS) {
       send(Replies.failed(frame.id(), SessionError.TOO_MANY_LOCKS, null,
         "this session holds or waits for " + MAX_LOCKS + " keys; release some, or open another session"));
       return;
     }
     String requestId = endpoint.nextRequestId();
-    acquiring.put(claim, requestId);
+    named.claims().forEach(claim -> acquiring.put(claim, requestId));
     long sentNanos = System.nanoTime();
     send.apply(requestId).onComplete(outcome -> {
-      acquiring.remove(claim);
+      named.claims().forEach(acquiring::remove);
       if (outcome.failed()) {
         send(Replies.failed(frame.id(), (LockException) outcome.cause()));
         return;
       }
       JsonObject grant = outcome.result();
-      Held granted = new Held(claim, grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
+      Held granted = new Held(named.first(), named.keys(), grant.getString("lockKey"), ttlMs, grant.getLong("fencingToken"));
       if (ended) {
         // granted as the session ended (the grant and the cancel crossed): nobody holds it
         giveBack(granted, requestId);
         return;
       }
-      held.put(claim, granted);
+      hold(granted);
       // granted somewhere between the request and now (after a wait, just before its reply): count
       // from a third of the TTL before the reply, the first renewal then gives an exact bound
       aliveUntil(granted, Math.max(sentNanos, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(renewalDelay(ttlMs))));
@@ -220,20 +251,23 @@ final class Session {
 
   /** Unlock, or a permit's release: the session's own, unless a {@code lockKey} is given (it must be the session's if it holds the key). */
   private void release(Frame frame, Primitive primitive) {
-    Claim claim = new Claim(primitive, endpoint.requests().status(frame.body()).key());
-    Held owned = held.get(claim);
-    String lockKey = ownerToken(frame, claim, owned);
+    Named named = named(frame, primitive);
+    Held owned = owned(named);
+    String lockKey = ownerToken(frame, named, owned);
     if (lockKey == null) {
       return;
     }
     if (owned != null) {
       forget(owned);
     }
-    request(primitive.releaseAddress(), new UnlockCommand(claim.key(), lockKey), UnlockCommand::toJson, 0, endpoint.nextRequestId())
+    Object command = named.keys() == null ? new UnlockCommand(named.first().key(), lockKey)
+      : new MultiUnlockCommand(named.keys(), lockKey);
+    request(primitive.releaseAddress(), command, Session::json, 0, endpoint.nextRequestId())
       .onComplete(outcome -> {
-        if (outcome.failed() && owned != null && !ended && !held.containsKey(claim) && !gone(outcome.cause())) {
+        if (outcome.failed() && owned != null && !ended && named.claims().stream().noneMatch(held::containsKey)
+          && !gone(outcome.cause())) {
           // not released (Redis away, say): the session keeps holding it, renewed, so that a retry can release it
-          held.put(claim, owned);
+          hold(owned);
           armDeadline(owned);
           scheduleRenewal(owned, Math.min(RETRY_MS, renewalDelay(owned.ttlMs)));
         }
@@ -242,18 +276,20 @@ final class Session {
   }
 
   private void extend(Frame frame, Primitive primitive) {
-    Claim claim = new Claim(primitive, endpoint.requests().status(frame.body()).key());
-    Held owned = held.get(claim);
-    String lockKey = ownerToken(frame, claim, owned);
+    Named named = named(frame, primitive);
+    Held owned = owned(named);
+    String lockKey = ownerToken(frame, named, owned);
     if (lockKey == null) {
       return;
     }
-    ExtendCommand command = endpoint.requests().extend(frame.body().copy().put("lockKey", lockKey));
+    JsonObject body = frame.body().copy().put("lockKey", lockKey);
+    Object command = named.keys() == null ? endpoint.requests().extend(body) : endpoint.requests().extendOrMultiExtend(body);
+    long ttlMs = command instanceof MultiExtendCommand several ? several.ttlMs() : ((ExtendCommand) command).ttlMs();
     long sentNanos = System.nanoTime();
-    request(primitive.extendAddress(), command, ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
-      if (owned != null && held.get(claim) == owned) {
+    request(primitive.extendAddress(), command, Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+      if (owned != null && held.get(named.first()) == owned) {
         if (outcome.succeeded()) {
-          owned.ttlMs = command.ttlMs();
+          owned.ttlMs = ttlMs;
           aliveUntil(owned, sentNanos);
           owned.fencingToken = outcome.result().getLong("fencingToken", owned.fencingToken);
           scheduleRenewal(owned, renewalDelay(owned.ttlMs));
@@ -276,19 +312,20 @@ final class Session {
    * then be the session's if it holds the key (a lock or permit taken elsewhere, over HTTP, may be
    * named too). Null after answering why there is none.
    */
-  private String ownerToken(Frame frame, Claim claim, Held owned) {
+  private String ownerToken(Frame frame, Named named, Held owned) {
     if (frame.body().getValue("lockKey") == null) {
       if (owned == null) {
         send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_HELD, "this session holds no "
-          + claim.primitive().describe(claim.key()) + (acquiring.containsKey(claim) ? " (its call is still waiting)" : ""))));
+          + named.describe() + (acquiring.containsKey(named.first()) ? " (its call is still waiting)" : ""))));
         return null;
       }
       return owned.lockKey;
     }
-    String given = endpoint.requests().unlock(frame.body()).lockKey();
+    String given = named.keys() == null ? endpoint.requests().unlock(frame.body()).lockKey()
+      : ((MultiUnlockCommand) endpoint.requests().unlockOrMultiUnlock(frame.body())).lockKey();
     if (owned != null && !owned.lockKey.equals(given)) {
       send(Replies.failed(frame.id(), new LockException(ErrorCode.NOT_OWNER,
-        "this session holds its " + claim.primitive().describe(claim.key()) + " with another lockKey than the one given")));
+        "this session holds its " + named.describe() + " with another lockKey than the one given")));
       return null;
     }
     return given;
@@ -321,7 +358,7 @@ final class Session {
       return;
     }
     long sentNanos = System.nanoTime();
-    request(lock.primitive().extendAddress(), lock.renewal(), ExtendCommand::toJson, 0, endpoint.nextRequestId()).onComplete(outcome -> {
+    request(lock.primitive().extendAddress(), lock.renewal(), Session::json, 0, endpoint.nextRequestId()).onComplete(outcome -> {
       if (lock.pastDeadline && outcome.succeeded() && !ended) {
         // renewed after the session gave it up as lost (Redis answered late): nobody counts on it now
         giveBack(lock, endpoint.nextRequestId());
@@ -354,8 +391,12 @@ final class Session {
     send(Replies.lost(lock));
   }
 
+  private void hold(Held lock) {
+    lock.claims().forEach(claim -> held.put(claim, lock));
+  }
+
   private void forget(Held lock) {
-    held.remove(lock.claim, lock);
+    lock.claims().forEach(claim -> held.remove(claim, lock));
     lock.cancelTimers(vertx);
   }
 
@@ -433,9 +474,10 @@ final class Session {
     if (idleTimer != -1) {
       vertx.cancelTimer(idleTimer);
     }
-    acquiring.values().forEach(endpoint.bus()::cancel);
+    // a lock on several keys waits, and is held, under each of its keys
+    new LinkedHashSet<>(acquiring.values()).forEach(endpoint.bus()::cancel);
     List<Future<?>> releases = new ArrayList<>();
-    for (Held lock : new ArrayList<>(held.values())) {
+    for (Held lock : new LinkedHashSet<>(held.values())) {
       forget(lock);
       releases.add(giveBack(lock, endpoint.nextRequestId()));
     }
@@ -445,7 +487,7 @@ final class Session {
   }
 
   private Future<JsonObject> giveBack(Held lock, String requestId) {
-    return request(lock.primitive().releaseAddress(), lock.release(), UnlockCommand::toJson, 0, requestId)
+    return request(lock.primitive().releaseAddress(), lock.release(), Session::json, 0, requestId)
       .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, () -> "releasing an ended session's " + lock.primitive()
         + " failed (" + error.getMessage() + "); it expires at its TTL"));
   }
@@ -454,6 +496,18 @@ final class Session {
                                          long waitMs, String requestId) {
     pending++;
     return endpoint.bus().request(address, command, json, waitMs, requestId).andThen(done -> pending--);
+  }
+
+  /** The documented JSON body of a command whose type varies (one key or several), for an edge node that sends JSON. */
+  private static JsonObject json(Object command) {
+    if (command instanceof UnlockCommand unlock) {
+      return unlock.toJson();
+    } else if (command instanceof MultiUnlockCommand unlock) {
+      return unlock.toJson();
+    } else if (command instanceof ExtendCommand extend) {
+      return extend.toJson();
+    }
+    return ((MultiExtendCommand) command).toJson();
   }
 
   private void send(JsonObject message) {

@@ -55,6 +55,9 @@ class LockRequestsTest {
       }
       assertThat(requests.semaphoreAcquire(json("{\"key\": \"k\", \"permits\": 2, \"mode\": \"exclusive\"}")).permits())
         .as("a semaphore has no mode: the field is ignored as any unknown one").isEqualTo(2);
+      assertThat(rejected(() -> requests.multiLock(json("{\"keys\": [\"a\", \"b\"], \"mode\": \"read\"}"))).field())
+        .as("a lock on several keys is a write lock").isEqualTo("mode");
+      assertThat(requests.multiLock(json("{\"keys\": [\"a\", \"b\"], \"mode\": \"write\"}")).keys()).containsExactly("a", "b");
     }
 
     @Test

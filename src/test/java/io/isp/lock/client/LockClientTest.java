@@ -69,6 +69,37 @@ class LockClientTest {
   }
 
   @Test
+  @DisplayName("lockAll: one lockKey and fencing token for the set, all or nothing, extend and unlock the set; kept alive past its TTL; close releases it")
+  void lockAll() {
+    java.util.List<String> keys = java.util.List.of("{client-all}a", "{client-all}b");
+    MultiLock set = await(locks.lockAll(keys, Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    assertThat(set.keys()).isEqualTo(keys);
+    assertThat(set.fencingToken()).isPositive();
+    for (String key : keys) {
+      assertThat(await(locks.status(key)).fencingToken()).isEqualTo(set.fencingToken());
+    }
+    LockException held = catchThrowableOfType(LockException.class, () -> await(
+      locks.lockAll(java.util.List.of("{client-all}b", "{client-all}c"), Duration.ofSeconds(5), Duration.ZERO)));
+    assertThat(held.error()).isEqualTo(ErrorCode.LOCK_HELD);
+    assertThat(await(locks.status("{client-all}c")).locked()).as("all or nothing").isFalse();
+
+    MultiLock extended = await(set.extend(Duration.ofSeconds(30)));
+    assertThat(extended.ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(extended.fencingToken()).isEqualTo(set.fencingToken());
+    await(extended.unlock());
+    assertThat(await(locks.status("{client-all}a")).locked()).isFalse();
+    LockException notHeld = catchThrowableOfType(LockException.class, () -> await(set.unlock()));
+    assertThat(notHeld.error()).isEqualTo(ErrorCode.NOT_HELD);
+
+    MultiLock kept = await(locks.lockAll(keys, Duration.ofMillis(300), Duration.ZERO, LockOptions.KEEP_ALIVE));
+    await(vertx.timer(1000));
+    assertThat(await(locks.status("{client-all}b")).locked()).as("renewed past its TTL").isTrue();
+    assertThat(kept.keptAlive()).isTrue();
+    await(locks.close());
+    assertThat(await(locks.status("{client-all}a")).locked()).as("released by close").isFalse();
+  }
+
+  @Test
   @DisplayName("acquirePermit: permits up to the size, then lock_held; another size permits_mismatch; extend, status, release")
   void permits() {
     Permit first = await(locks.acquirePermit("client-semaphore", 2, Duration.ofSeconds(30), Duration.ZERO));

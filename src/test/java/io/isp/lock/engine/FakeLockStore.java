@@ -15,10 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A store whose every call waits until the test answers it: the test takes the next call with
  * {@link #next} and completes it, so it decides exactly how calls and other events interleave.
  */
-final class FakeLockStore implements LockStore {
+final class FakeLockStore implements LockStore, MultiLockStore {
 
-  /** ACQUIRE: a write lock (a waiter's tries carry {@code waitLeftMs}); ACQUIRE_READ: a read lock. */
-  enum Op { ACQUIRE, ACQUIRE_READ, WITHDRAW_WRITER, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST, PUBLISH_WAITERS }
+  /**
+   * ACQUIRE: a write lock (a waiter's tries carry {@code waitLeftMs}); ACQUIRE_READ: a read lock. The *_ALL
+   * operations are a set's (MultiLockStore): their key is the set's keys joined by commas.
+   */
+  enum Op { ACQUIRE, ACQUIRE_READ, WITHDRAW_WRITER, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST,
+    PUBLISH_WAITERS, ACQUIRE_ALL, RELEASE_ALL, EXTEND_ALL }
 
   /** One call the scheduler made; answer it with one of the methods below. */
   static final class Call {
@@ -182,6 +186,31 @@ final class FakeLockStore implements LockStore {
   @Override
   public Future<Void> publishWaiters(String key, String instanceId, int count, long validityMs) {
     return call(Op.PUBLISH_WAITERS, key, instanceId, null, count); // the count travels as ttlMs
+  }
+
+  /** Keys a set may not hold together (a Redis Cluster's other slot), refused as the Redis store refuses them. */
+  final java.util.Set<String> otherSlot = new java.util.HashSet<>();
+
+  @Override
+  public void checkOneStep(java.util.List<String> keys) {
+    if (keys.stream().anyMatch(otherSlot::contains)) {
+      throw new LockException(ErrorCode.CROSS_SLOT, "keys of two slots");
+    }
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireAll(java.util.List<String> keys, String lockKey, long ttlMs) {
+    return call(Op.ACQUIRE_ALL, String.join(",", keys), lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<OwnerReply> releaseAll(java.util.List<String> keys, String lockKey) {
+    return call(Op.RELEASE_ALL, String.join(",", keys), lockKey, null, 0);
+  }
+
+  @Override
+  public Future<OwnerReply> extendAll(java.util.List<String> keys, String lockKey, long ttlMs) {
+    return call(Op.EXTEND_ALL, String.join(",", keys), lockKey, null, ttlMs);
   }
 
   @Override

@@ -295,6 +295,42 @@ class OpenApiContractTest {
   }
 
   @Test
+  @Order(28)
+  @DisplayName("locks on several keys: 200 of lock, extend, unlock with keys; 400 invalid_field keys; 409 lock_held, not_held, not_owner; 400 cross_slot on a Redis Cluster")
+  void severalKeys() {
+    HttpResult granted = api("POST", "/lock", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"ttl\": 20, \"waitTimeout\": 0}");
+    check("lock", granted);
+    assertThat(granted.json().getJsonArray("keys")).containsExactly("{mk}a", "{mk}b");
+    String lockKey = granted.json().getString("lockKey");
+    String other = "AAAAAAAAAAAAAAAAAAAAAA==";
+    check("lock", api("POST", "/lock", "{\"keys\": [\"{mk}b\", \"{mk}c\"], \"waitTimeout\": 0}"));
+    check("extend", api("POST", "/extend", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + lockKey + "\", \"ttl\": 5}"));
+    check("extend", api("POST", "/extend", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + other + "\"}"));
+    check("unlock", api("POST", "/unlock", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + other + "\"}"));
+    check("unlock", api("POST", "/unlock", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + lockKey + "\"}"));
+    check("unlock", api("POST", "/unlock", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + lockKey + "\"}"));
+    check("extend", api("POST", "/extend", "{\"keys\": [\"{mk}a\", \"{mk}b\"], \"lockKey\": \"" + lockKey + "\"}"));
+    String tooMany = new JsonArray(java.util.stream.IntStream.range(0, 65).mapToObj(i -> "mk-" + i).toList()).encode();
+    for (String operation : List.of("lock", "unlock", "extend")) {
+      HttpResult invalid = api("POST", "/" + operation, "{\"keys\": " + tooMany + ", \"lockKey\": \"x\"}");
+      check(operation, invalid);
+      assertThat(invalid.json().getString("field")).isEqualTo("keys");
+    }
+
+    // cross_slot needs a Redis Cluster: the JVM's shared one (the cluster tests start it anyway)
+    try (ServiceUnderTest onCluster = ServiceUnderTest.onSharedCluster(new JsonObject()
+      .put("http", new JsonObject().put("tokens", new JsonArray().add(CLIENT)))).started()) {
+      String keys = "[\"{a}1\", \"{b}2\"]";
+      for (String operation : List.of("lock", "unlock", "extend")) {
+        HttpResult crossSlot = onCluster.post(API + "/" + operation, "{\"keys\": " + keys + ", \"lockKey\": \"x\"}",
+          "Content-Type", "application/json", TOKEN, CLIENT);
+        check(operation, crossSlot);
+        assertThat(crossSlot.code()).as(crossSlot.toString()).isEqualTo("cross_slot");
+      }
+    }
+  }
+
+  @Test
   @Order(26)
   @DisplayName("the request body schemas accept what the service accepts and refuse what it answers 400 (types, limits, unknown fields)")
   void requestSchemasAgreeWithTheService() {
@@ -323,7 +359,17 @@ class OpenApiContractTest {
       new String[] {"extend", "{\"key\": \"rq-4\", \"lockKey\": \"x\"}"},
       new String[] {"extend", "{\"key\": \"rq-4\", \"lockKey\": \"x\", \"ttlInSec\": 0.001}"},
       new String[] {"extend", "{\"key\": \"rq-4\", \"lockKey\": \"x\", \"ttl\": -2}"},
-      new String[] {"extend", "{\"lockKey\": \"x\", \"ttl\": 2}"});
+      new String[] {"extend", "{\"lockKey\": \"x\", \"ttl\": 2}"},
+      new String[] {"lock", "{\"keys\": [\"{rq}5\", \"{rq}6\"], \"ttl\": 1, \"waitTimeout\": 0}"},
+      new String[] {"lock", "{\"keys\": [\"{rq}5\", \"{rq}5\"]}"},
+      new String[] {"lock", "{\"keys\": []}"},
+      new String[] {"lock", "{\"keys\": \"{rq}5\"}"},
+      new String[] {"lock", "{\"keys\": [\"{rq}5\", 7]}"},
+      new String[] {"lock", "{\"key\": \"{rq}5\", \"keys\": [\"{rq}6\"]}"},
+      new String[] {"unlock", "{\"keys\": [\"{rq}7\"], \"lockKey\": \"x\"}"},
+      new String[] {"unlock", "{\"keys\": [\"{rq}7\"]}"},
+      new String[] {"extend", "{\"keys\": [\"{rq}7\", \"{rq}8\"], \"lockKey\": \"x\", \"ttl\": 2}"},
+      new String[] {"extend", "{\"keys\": [\"{rq}7\", \"\"], \"lockKey\": \"x\"}"});
     for (String[] sample : cases) {
       HttpResult answer = api("POST", "/" + sample[0], sample[1]);
       check(sample[0], answer);

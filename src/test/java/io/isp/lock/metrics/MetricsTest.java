@@ -155,6 +155,39 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("locks on several keys: counted under primitive=\"multi_lock\", apart from the locks, waits and holds included")
+  void multiKeyTraffic() throws Exception {
+    JsonArray keys = new JsonArray().add("{m-5d1e}a").add("{m-5d1e}b");
+    JsonObject lock = new JsonObject().put("keys", keys).put("ttl", 30);
+    HttpResult first = service.post(API + "/lock", lock.encode());
+    assertThat(first.status()).isEqualTo(200);
+    assertProblem(service.post(API + "/lock", lock.copy().put("waitTimeout", 0).encode()), 409, "lock_held");
+    CompletableFuture<HttpResult> waiter = CompletableFuture.supplyAsync(
+      () -> service.post(API + "/lock", lock.copy().put("waitTimeout", 20).encode()));
+    await().atMost(Duration.ofSeconds(10))
+      .until(() -> service.metrics().value("isp_lock_waiters", "primitive", "multi_lock") == 1.0);
+    JsonObject unlock = new JsonObject().put("keys", keys);
+    assertThat(service.post(API + "/unlock", unlock.copy().put("lockKey", first.json().getString("lockKey")).encode()).status())
+      .isEqualTo(200);
+    HttpResult second = waiter.get(10, TimeUnit.SECONDS);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(service.post(API + "/unlock", unlock.copy().put("lockKey", second.json().getString("lockKey")).encode()).status())
+      .isEqualTo(200);
+
+    PrometheusText metrics = service.metrics();
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "multi_lock", "op", "lock", "outcome", "ok")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "multi_lock", "op", "lock", "outcome", "lock_held"))
+      .isEqualTo(1);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "multi_lock", "op", "unlock", "outcome", "ok")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "lock")).as("no single-key operation").isZero();
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "multi_lock", "outcome", "granted")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "multi_lock", "outcome", "lock_held")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_hold_seconds_count", "primitive", "multi_lock")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_waiters", "primitive", "multi_lock")).isZero();
+    assertNothingSecret(metrics, List.of("m-5d1e", first.json().getString("lockKey"), second.json().getString("lockKey")));
+  }
+
+  @Test
   @DisplayName("event bus: lock, unlock and an invalid request sent as JSON are counted as HTTP ones are")
   void eventBusTraffic() {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(10_000);

@@ -222,6 +222,12 @@ class ClusterModeTest {
         assertThat(lock.status()).as(lock.toString()).isEqualTo(200);
         assertThat(acked.unlock(key, lock.json().getString("lockKey")).status()).isEqualTo(200);
       }
+      // a lock on several keys of one slot, confirmed the same way
+      io.vertx.core.json.JsonArray keys = new io.vertx.core.json.JsonArray().add("{acked}1").add("{acked}2");
+      HttpResult set = acked.post(API + "/lock", new JsonObject().put("keys", keys).put("ttl", 30).encode());
+      assertThat(set.status()).as(set.toString()).isEqualTo(200);
+      assertThat(acked.post(API + "/unlock", new JsonObject().put("keys", keys)
+        .put("lockKey", set.json().getString("lockKey")).encode()).status()).isEqualTo(200);
     }
   }
 }
