@@ -239,6 +239,8 @@ for clients in "${CLIENT_COUNTS[@]}"; do
 done
 bench hotkey --id b --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$HOT_CLIENTS" \
   --warmup "$WARMUP" --duration "$DURATION"
+bench readwrite --id rw --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$HOT_CLIENTS" \
+  --warmup "$WARMUP" --duration "$DURATION"
 bench semaphore --id "s$SEMAPHORE_CLIENTS" --port "$HTTP_PORT" --service-pid "$SERVICE_PID" --clients "$SEMAPHORE_CLIENTS" \
   --permits "$SEMAPHORE_PERMITS" --warmup "$WARMUP" --duration "$DURATION"
 stop_service default-heap

@@ -28,10 +28,29 @@ public final class LockRequests {
   }
 
   public LockCommand lock(JsonObject body) {
+    LockCommand write = writeLock(body);
+    return new LockCommand(write.key(), write.ttlMs(), write.waitMs(), mode(body));
+  }
+
+  /** The fields a lock and a semaphore acquire share: key, ttl, waitTimeout. */
+  private LockCommand writeLock(JsonObject body) {
     String key = key(body);
     long ttlMs = millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false);
     long waitMs = millis(body, "waitTimeout", limits.defaultWaitTimeout().toMillis(), limits.maxWaitTimeout(), true);
     return new LockCommand(key, ttlMs, waitMs);
+  }
+
+  /** {@code mode}: "read" or "write", default "write" (the mutex). */
+  private static LockMode mode(JsonObject body) {
+    Object value = body.getValue("mode");
+    if (value == null) {
+      return LockMode.WRITE;
+    }
+    LockMode mode = value instanceof String text ? LockMode.of(text) : null;
+    if (mode == null) {
+      throw LockException.invalidField("mode", "must be \"read\" or \"write\"");
+    }
+    return mode;
   }
 
   /** A body with {@code keys} is a lock on several keys ({@link MultiLockCommand}), any other a {@link LockCommand}. */
@@ -44,6 +63,10 @@ public final class LockRequests {
     List<String> keys = keys(body);
     long ttlMs = millis(body, ttlField(body), defaultTtlMs, limits.maxTtl(), false);
     long waitMs = millis(body, "waitTimeout", limits.defaultWaitTimeout().toMillis(), limits.maxWaitTimeout(), true);
+    if (mode(body) == LockMode.READ) {
+      // silently taking write locks instead would surprise; refusing keeps the door open for read sets
+      throw LockException.invalidField("mode", "a lock on several keys is a write lock: \"read\" takes one key");
+    }
     return new MultiLockCommand(keys, ttlMs, waitMs);
   }
 
@@ -85,7 +108,7 @@ public final class LockRequests {
     if (number.doubleValue() < 1 || number.doubleValue() > SemaphoreCommand.MAX_PERMITS) {
       throw LockException.invalidField("permits", "must be 1.." + SemaphoreCommand.MAX_PERMITS);
     }
-    LockCommand lock = lock(body);
+    LockCommand lock = writeLock(body);
     return new SemaphoreCommand(key, number.intValue(), lock.ttlMs(), lock.waitMs());
   }
 

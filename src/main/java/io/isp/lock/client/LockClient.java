@@ -3,6 +3,7 @@ package io.isp.lock.client;
 import io.isp.lock.api.ForceReleased;
 import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockAddresses;
+import io.isp.lock.api.LockMode;
 import io.isp.lock.api.LockPage;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockStatus;
@@ -89,8 +90,8 @@ public final class LockClient {
 
   /**
    * Locks {@code key} for {@code ttl}, waiting at most {@code waitTimeout} (zero: try once; null: the
-   * service's default), held as {@code options} say: {@link LockOptions#KEEP_ALIVE} renews it until
-   * it is unlocked.
+   * service's default), taken and held as {@code options} say: {@link LockOptions#KEEP_ALIVE} renews it
+   * until it is unlocked, {@link LockOptions#READ} takes a read lock (shared with other readers).
    */
   public Future<Lock> lock(String key, Duration ttl, Duration waitTimeout, LockOptions options) {
     if (closed) {
@@ -99,6 +100,9 @@ public final class LockClient {
     JsonObject body = new JsonObject().put("key", key).put("ttl", seconds(ttl));
     if (waitTimeout != null) {
       body.put("waitTimeout", seconds(waitTimeout));
+    }
+    if (options.mode() == LockMode.READ) {
+      body.put("mode", options.mode().text());
     }
     return request(LockAddresses.LOCK, body, waitTimeout == null ? LONGEST_WAIT : waitTimeout)
       // the TTL runs from the grant, just before the reply: renewals are due a third of the TTL after the reply

@@ -1,25 +1,36 @@
 package io.isp.lock.client;
 
+import io.isp.lock.api.LockMode;
+
+import java.util.Objects;
+
 /**
- * How {@link LockClient} holds a lock it takes. Immutable; {@link #DEFAULT} holds it for its TTL,
- * {@link #KEEP_ALIVE} until it is unlocked:
+ * How {@link LockClient} takes and holds a lock. Immutable; {@link #DEFAULT} takes a write lock (the
+ * mutex) and holds it for its TTL, {@link #KEEP_ALIVE} until it is unlocked, {@link #READ} takes a
+ * read lock (shared with other readers):
  *
  * <pre>{@code
  * locks.lock("nightly-report", Duration.ofSeconds(30), Duration.ZERO, LockOptions.KEEP_ALIVE)
  *   .compose(lock -> report.run(lock.onLost(lost -> report.abort())).eventually(lock::unlock));
+ * locks.lock("catalogue", Duration.ofSeconds(30), Duration.ofSeconds(5), LockOptions.READ.withKeepAlive(true))
+ *   .compose(lock -> catalogue.read().eventually(lock::unlock));
  * }</pre>
  */
 public final class LockOptions {
 
-  /** The lock lives for its TTL unless extended: the service's plain semantics. */
-  public static final LockOptions DEFAULT = new LockOptions(false);
-  /** The lock is renewed to its TTL at about a third of the TTL until it is unlocked (see {@link #keepAlive()}). */
-  public static final LockOptions KEEP_ALIVE = new LockOptions(true);
+  /** A write lock that lives for its TTL unless extended: the service's plain semantics. */
+  public static final LockOptions DEFAULT = new LockOptions(false, LockMode.WRITE);
+  /** A write lock renewed to its TTL at about a third of the TTL until it is unlocked (see {@link #keepAlive()}). */
+  public static final LockOptions KEEP_ALIVE = new LockOptions(true, LockMode.WRITE);
+  /** A read lock that lives for its TTL unless extended: held beside other readers, never beside a writer. */
+  public static final LockOptions READ = new LockOptions(false, LockMode.READ);
 
   private final boolean keepAlive;
+  private final LockMode mode;
 
-  private LockOptions(boolean keepAlive) {
+  private LockOptions(boolean keepAlive, LockMode mode) {
     this.keepAlive = keepAlive;
+    this.mode = mode;
   }
 
   /**
@@ -34,12 +45,34 @@ public final class LockOptions {
     return keepAlive;
   }
 
+  /**
+   * {@link LockMode#WRITE} (the default): one holder at a time; {@link LockMode#READ}: any number of
+   * readers at once, while no writer holds the key or waits for it.
+   */
+  public LockMode mode() {
+    return mode;
+  }
+
   public LockOptions withKeepAlive(boolean keepAlive) {
-    return keepAlive ? KEEP_ALIVE : DEFAULT;
+    return keepAlive == this.keepAlive ? this : new LockOptions(keepAlive, mode);
+  }
+
+  public LockOptions withMode(LockMode mode) {
+    return Objects.requireNonNull(mode, "mode") == this.mode ? this : new LockOptions(keepAlive, mode);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof LockOptions options && options.keepAlive == keepAlive && options.mode == mode;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keepAlive, mode);
   }
 
   @Override
   public String toString() {
-    return "LockOptions[keepAlive=" + keepAlive + "]";
+    return "LockOptions[keepAlive=" + keepAlive + ", mode=" + mode.text() + "]";
   }
 }

@@ -13,8 +13,17 @@ import io.vertx.core.Future;
  */
 interface LockStore {
 
-  /** One acquisition attempt: granted with a fencing token, or held by someone else for {@code holderTtlMs} more (-1: no TTL). */
-  record Attempt(boolean acquired, long holderTtlMs, long fencingToken) {
+  /**
+   * One acquisition attempt: granted with a fencing token, or held by someone else for {@code holderTtlMs}
+   * more (-1: no TTL; a refused reader: when a new try makes sense). {@code queuedBehindReaders}: a
+   * refused writer that will wait is now registered behind the readers holding the key (no new reader
+   * gets in until it takes the lock or {@link #withdrawWriter withdraws}).
+   */
+  record Attempt(boolean acquired, long holderTtlMs, long fencingToken, boolean queuedBehindReaders) {
+
+    Attempt(boolean acquired, long holderTtlMs, long fencingToken) {
+      this(acquired, holderTtlMs, fencingToken, false);
+    }
   }
 
   enum Outcome { RELEASED, HANDED_OVER, EXTENDED, NOT_HELD, NOT_OWNER }
@@ -23,13 +32,28 @@ interface LockStore {
   record OwnerReply(Outcome outcome, Long fencingToken) {
   }
 
-  /** Takes {@code key} for {@code lockKey} if it is free. */
+  /** Takes {@code key} (a write lock) for {@code lockKey} if it is free. */
   Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs);
 
-  /** Frees {@code key} if {@code lockKey} holds it, and announces the release to every instance. */
+  /**
+   * Like {@link #tryAcquire}, for a writer that will wait {@code waitLeftMs} more if refused: refused
+   * by readers, it registers behind them so that no new reader gets in meanwhile.
+   */
+  Future<Attempt> tryAcquireQueued(String key, String lockKey, long ttlMs, long waitLeftMs);
+
+  /** Takes a read lock on {@code key} for {@code lockKey} if no writer holds it or waits for it. */
+  Future<Attempt> tryAcquireRead(String key, String lockKey, long ttlMs);
+
+  /** A writer registered by {@link #tryAcquireQueued} leaves without the lock: the readers it held back may go on. */
+  Future<Void> withdrawWriter(String key, String lockKey);
+
+  /** Frees {@code key} if {@code lockKey} holds it (as the writer or one of the readers), and announces the release to every instance. */
   Future<OwnerReply> release(String key, String lockKey);
 
-  /** Like {@link #release}, but gives the lock to {@code nextLockKey} for {@code nextTtlMs} instead of freeing it. */
+  /**
+   * Like {@link #release}, but gives the lock to {@code nextLockKey}, a writer, for {@code nextTtlMs}
+   * instead of freeing it (a reader's release hands over only if it was the last reader).
+   */
   Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs);
 
   /** Sets the TTL of {@code key} to {@code ttlMs} from now if {@code lockKey} holds it. */

@@ -20,6 +20,13 @@ import io.isp.lock.redis.HashSlots;
  *   <li>{@code P:fence-semaphore-waiters:K} the calls waiting for a permit, per instance;</li>
  *   <li>and shares the fencing counter and the release channel with the lock K.</li>
  * </ul>
+ * A read-locked K (see {@code lua/lib/readers.lua}) is
+ * <ul>
+ *   <li>{@code P::K} holding the marker {@code isp-lock:readers} (never a lockKey), expiring with the last reader;</li>
+ *   <li>{@code P:fence-readers:K} a sorted set of the readers' lockKeys, each scored by its expiry (ms);</li>
+ *   <li>{@code P:fence-readers-tokens:K} a hash of each reader's fencing token;</li>
+ *   <li>{@code P:fence-writers-waiting:K} the writers waiting for the readers to leave, scored by their wait deadline (ms).</li>
+ * </ul>
  *
  * <p>Redis Cluster: every key a script touches must be in the slot of {@code P::K}, so the internal
  * keys carry a hash tag T = {@link HashSlots#tag} of that slot:
@@ -31,7 +38,9 @@ import io.isp.lock.redis.HashSlots;
  *   <li>sharded channel {@code P:released:{T}}: notices for the keys of that slot (SPUBLISH), so a
  *       notice costs one shard, not the whole cluster;</li>
  *   <li>the semaphore K: {@code P:fence-semaphore:{T}:K}, {@code P:fence-semaphore-tokens:{T}:K},
- *       {@code P:fence-semaphore-waiters:{T}:K}, in the slot of {@code P::K} too.</li>
+ *       {@code P:fence-semaphore-waiters:{T}:K}, in the slot of {@code P::K} too;</li>
+ *   <li>the readers of K: {@code P:fence-readers:{T}:K}, {@code P:fence-readers-tokens:{T}:K},
+ *       {@code P:fence-writers-waiting:{T}:K}.</li>
  * </ul>
  * Internal keys start with {@code P:f}, user keys with {@code P::}, so they never collide.
  */
@@ -70,6 +79,21 @@ abstract sealed class RedisKeys {
   /** The calls waiting for a permit of the semaphore {@code key}, per instance. */
   final String semaphoreWaiters(String key) {
     return internal("fence-semaphore-waiters", key);
+  }
+
+  /** The readers holding {@code key} (a sorted set of lockKeys scored by expiry, ms), while {@code P::K} holds the readers' marker. */
+  final String readers(String key) {
+    return internal("fence-readers", key);
+  }
+
+  /** The fencing tokens of {@code key}'s readers (a hash: lockKey -> token). */
+  final String readerTokens(String key) {
+    return internal("fence-readers-tokens", key);
+  }
+
+  /** The writers waiting for {@code key}'s readers to leave (a sorted set of lockKeys scored by wait deadline, ms). */
+  final String writersWaiting(String key) {
+    return internal("fence-writers-waiting", key);
   }
 
   /** {@code P:<name>:K}, or with a cluster {@code P:<name>:{T}:K}. */

@@ -4,6 +4,7 @@ import io.isp.lock.api.ErrorCode;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.ListQuery;
 import io.isp.lock.api.LockPage;
+import io.isp.lock.api.LockMode;
 import io.isp.lock.api.LockStatus;
 import io.isp.lock.api.SemaphoreStatus;
 import io.isp.lock.config.RedisConfig;
@@ -79,53 +80,82 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
 
   @Override
   public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
-    String[] keysThenArgs = {keys.lock(key), keys.fence(key), keys.fencingCounter(key), lockKey, Long.toString(ttlMs)};
+    return acquire(LuaScript.LOCK, key, lockKey, ttlMs, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      keys.writersWaiting(key), lockKey, Long.toString(ttlMs));
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireQueued(String key, String lockKey, long ttlMs, long waitLeftMs) {
+    return acquire(LuaScript.LOCK, key, lockKey, ttlMs, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      keys.writersWaiting(key), lockKey, Long.toString(ttlMs), Long.toString(Math.max(1, waitLeftMs)));
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireRead(String key, String lockKey, long ttlMs) {
+    return acquire(LuaScript.READ_LOCK, key, lockKey, ttlMs, keys.lock(key), keys.readers(key), keys.fencingCounter(key),
+      keys.readerTokens(key), keys.writersWaiting(key), lockKey, Long.toString(ttlMs));
+  }
+
+  /** The lock scripts reply {1, fencing token} or {0, ms until a new try makes sense, 1 if queued behind readers}. */
+  private Future<Attempt> acquire(LuaScript script, String key, String lockKey, long ttlMs, String... keysThenArgs) {
     Future<Response> call = minReplicasToAck == 0
-      ? scripts.run(LuaScript.LOCK, keysThenArgs)
-      : scripts.runReplicated(LuaScript.LOCK, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
+      ? scripts.run(script, keysThenArgs)
+      : scripts.runReplicated(script, minReplicasToAck, replicaAckTimeoutMs, keysThenArgs)
         .compose(replicated -> confirmed(replicated, "lock", () -> release(key, lockKey)));
     return bounded(call, minReplicasToAck == 0 ? timeoutMs : timeoutMs + replicaAckTimeoutMs)
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Attempt(true, ttlMs, reply.get(1).toLong())
-        : new Attempt(false, reply.get(1).toLong(), 0))
+        : new Attempt(false, reply.get(1).toLong(), 0, reply.size() > 2))
+      .recover(this::failure);
+  }
+
+  @Override
+  public Future<Void> withdrawWriter(String key, String lockKey) {
+    return bounded(scripts.run(LuaScript.WITHDRAW_WRITER, keys.writersWaiting(key), lockKey, keys.channel(key), key))
+      .<Void>mapEmpty()
       .recover(this::failure);
   }
 
   @Override
   public Future<OwnerReply> release(String key, String lockKey) {
     return ownerCall(scripts.run(LuaScript.UNLOCK, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      keys.readers(key), keys.readerTokens(key), keys.writersWaiting(key),
       lockKey, keys.channel(key), key), Outcome.RELEASED);
   }
 
   @Override
   public Future<OwnerReply> handOver(String key, String lockKey, String nextLockKey, long nextTtlMs) {
     return ownerCall(scripts.run(LuaScript.UNLOCK, keys.lock(key), keys.fence(key), keys.fencingCounter(key),
+      keys.readers(key), keys.readerTokens(key), keys.writersWaiting(key),
       lockKey, keys.channel(key), key, nextLockKey, Long.toString(nextTtlMs)), Outcome.RELEASED);
   }
 
   @Override
   public Future<OwnerReply> extend(String key, String lockKey, long ttlMs) {
-    return ownerCall(scripts.run(LuaScript.EXTEND, keys.lock(key), keys.fence(key),
+    return ownerCall(scripts.run(LuaScript.EXTEND, keys.lock(key), keys.fence(key), keys.readers(key), keys.readerTokens(key),
       lockKey, Long.toString(ttlMs), keys.channel(key), key), Outcome.EXTENDED);
   }
 
   @Override
   public Future<LockStatus> status(String key) {
-    return bounded(scripts.run(LuaScript.STATUS, keys.lock(key), keys.fence(key), keys.waiters(key)))
+    return bounded(scripts.run(LuaScript.STATUS, keys.lock(key), keys.fence(key), keys.waiters(key),
+        keys.readers(key), keys.readerTokens(key)))
       .map(reply -> {
         long pttl = reply.get(0).toLong();
         Long fencingToken = reply.get(1) == null ? null : reply.get(1).toLong();
         int waiters = reply.get(2).toInteger();
+        LockMode mode = reply.get(3) == null ? null : LockMode.of(reply.get(3).toString());
         return pttl == -2
-          ? new LockStatus(key, false, null, null, waiters)
-          : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken, waiters);
+          ? new LockStatus(key, false, null, null, waiters, null, 0)
+          : new LockStatus(key, true, pttl < 0 ? null : pttl, fencingToken, waiters, mode, reply.get(4).toInteger());
       })
       .recover(this::failure);
   }
 
   @Override
   public Future<Forced> forceRelease(String key) {
-    return bounded(scripts.run(LuaScript.FORCE_UNLOCK, keys.lock(key), keys.fence(key), keys.channel(key), key))
+    return bounded(scripts.run(LuaScript.FORCE_UNLOCK, keys.lock(key), keys.fence(key), keys.readers(key),
+        keys.readerTokens(key), keys.channel(key), key))
       .map(reply -> reply.get(0).toInteger() == 1
         ? new Forced(true, reply.get(1) == null ? null : reply.get(1).toLong())
         : new Forced(false, null))

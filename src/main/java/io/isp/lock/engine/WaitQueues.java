@@ -82,7 +82,10 @@ final class WaitQueues {
     }
     String lockKey = lockKeys.next();
     if (command.waitMs() == 0) {
-      return outages.watched(store.tryAcquire(command.key(), lockKey, command.ttlMs()))
+      Future<LockStore.Attempt> once = command.read()
+        ? store.tryAcquireRead(command.key(), lockKey, command.ttlMs())
+        : store.tryAcquire(command.key(), lockKey, command.ttlMs());
+      return outages.watched(once)
         .onFailure(error -> reclaimer.reclaim(command.key(), lockKey, command.ttlMs()))
         .compose(attempt -> attempt.acquired()
           ? Future.succeededFuture(new LockGrant(command.key(), lockKey, command.ttlMs(), attempt.fencingToken()))
@@ -113,10 +116,20 @@ final class WaitQueues {
   /** Releases the lock, handing it to this instance's next waiter in the same store call when there is one. */
   Future<Released> unlock(UnlockCommand command) {
     KeyQueue<Waiter> queue = queues.get(command.key());
-    Waiter next = queue == null || queue.busy() || !store.handsOver() ? null : queue.head();
+    Waiter head = queue == null || queue.busy() ? null : queue.head();
+    // the lock is handed to a writer only
+    Waiter next = head == null || head.reads() || !store.handsOver() ? null : head;
     if (next == null) {
-      return outages.watched(store.release(command.key(), command.lockKey()))
-        .compose(reply -> released(command.key(), command.lockKey(), reply));
+      Future<LockStore.OwnerReply> release = outages.watched(store.release(command.key(), command.lockKey()));
+      if (head != null && head.reads()) {
+        // a reader next in line tries as soon as the release is done, not when its notice comes back
+        release.onSuccess(reply -> {
+          if (reply.outcome() == LockStore.Outcome.RELEASED && queues.get(command.key()) == queue) {
+            pump(queue);
+          }
+        });
+      }
+      return release.compose(reply -> released(command.key(), command.lockKey(), reply));
     }
     queue.beginCall();
     return outages.watched(store.handOver(command.key(), command.lockKey(), next.lockKey(), next.ttlMs()))
@@ -226,28 +239,51 @@ final class WaitQueues {
     }
     queue.cancelRecheck();
     queue.beginCall();
-    outages.watched(store.tryAcquire(queue.key(), head.lockKey(), head.ttlMs())).onComplete(outcome -> {
+    Future<LockStore.Attempt> attempt = head.reads()
+      ? store.tryAcquireRead(queue.key(), head.lockKey(), head.ttlMs())
+      : store.tryAcquireQueued(queue.key(), head.lockKey(), head.ttlMs(), head.waitLeftMs());
+    outages.watched(attempt).onComplete(outcome -> {
       queue.endCall();
       if (outcome.failed()) {
         queue.remove(head);
         head.fail(outcome.cause());
+        // a writer the lost call may have registered behind readers stays registered until its deadline
         reclaimer.reclaim(queue.key(), head.lockKey(), head.ttlMs());
         pump(queue);
       } else if (outcome.result().acquired()) {
         queue.remove(head);
         granted(queue, head, outcome.result().fencingToken());
-      } else if (queue.head() == null) {
-        drop(queue);
       } else {
-        head.armDeadline(() -> giveUp(queue, head, Outcomes.lockHeld(head.command())));
-        if (queue.releasedMeanwhile()) {
-          pump(queue);
-        } else {
-          long holderTtl = outcome.result().holderTtlMs();
-          queue.recheckIn(holderTtl > 0 ? holderTtl : NO_TTL_RECHECK_MS, () -> pump(queue));
-        }
+        refused(queue, head, outcome.result());
       }
     });
+  }
+
+  /** The head's attempt was refused: it waits on (if it still does) for a notice or the recheck. */
+  private void refused(KeyQueue<Waiter> queue, Waiter head, LockStore.Attempt attempt) {
+    if (attempt.queuedBehindReaders()) {
+      head.queuedBehindReaders();
+      if (head.settled()) {
+        // it gave up while the call registered it: the readers it holds back must not wait for its deadline
+        withdraw(head);
+      }
+    }
+    if (queue.head() == null) {
+      drop(queue);
+      return;
+    }
+    head.armDeadline(() -> giveUp(queue, head, Outcomes.lockHeld(head.command())));
+    if (queue.releasedMeanwhile()) {
+      pump(queue);
+    } else {
+      long holderTtl = attempt.holderTtlMs();
+      queue.recheckIn(holderTtl > 0 ? holderTtl : NO_TTL_RECHECK_MS, () -> pump(queue));
+    }
+  }
+
+  /** A writer registered behind readers leaves without the lock; if this fails, its registration ends at its deadline. */
+  private void withdraw(Waiter writer) {
+    store.withdrawWriter(writer.key(), writer.lockKey());
   }
 
   /** {@code waiter} now holds the lock in the store. */
@@ -257,6 +293,11 @@ final class WaitQueues {
       reclaimer.reclaim(queue.key(), waiter.lockKey(), waiter.ttlMs()).onComplete(ignored -> pump(queue));
     } else if (queue.head() == null) {
       drop(queue);
+    } else if (waiter.reads()) {
+      // readers share the lock: a reader next in line may get in beside this one at once; a writer
+      // tries at once too, so that it registers behind the readers before more of them (from any
+      // instance) get in
+      pump(queue);
     } else {
       queue.recheckIn(waiter.ttlMs(), () -> pump(queue));
     }
@@ -267,7 +308,11 @@ final class WaitQueues {
    * it settled and gives back any lock it took.
    */
   private void giveUp(KeyQueue<Waiter> queue, Waiter waiter, LockException why) {
+    boolean wasWaiting = !waiter.settled();
     waiter.fail(why);
+    if (wasWaiting && waiter.mayHoldBackReaders()) {
+      withdraw(waiter);
+    }
     if (queue != null) {
       queue.remove(waiter);
       if (queue.idle()) {

@@ -18,6 +18,8 @@ final class Waiter implements KeyQueue.Queued {
   private final long deadlineNanos;
   private final Promise<LockGrant> answer = Promise.promise();
   private long deadlineTimer = -1;
+  /** A writer the store registered behind readers: it must withdraw if it leaves without the lock. */
+  private boolean queuedBehindReaders;
 
   Waiter(LockCommand command, String lockKey, Timers timers) {
     this.command = command;
@@ -42,6 +44,25 @@ final class Waiter implements KeyQueue.Queued {
     return command.ttlMs();
   }
 
+  /** Waits for a read lock. */
+  boolean reads() {
+    return command.read();
+  }
+
+  /** What is left of its waitTimeout, in ms (at least 1 while it waits). */
+  long waitLeftMs() {
+    return Math.max(1, (deadlineNanos - timers.nanoTime()) / 1_000_000);
+  }
+
+  void queuedBehindReaders() {
+    queuedBehindReaders = true;
+  }
+
+  /** Registered behind readers at some point (and maybe still): leaving without the lock must withdraw it. */
+  boolean mayHoldBackReaders() {
+    return queuedBehindReaders;
+  }
+
   Future<LockGrant> future() {
     return answer.future();
   }
@@ -55,8 +76,7 @@ final class Waiter implements KeyQueue.Queued {
   /** Runs {@code onDeadline} when the call's waitTimeout (counted from its arrival) runs out; once. */
   void armDeadline(Runnable onDeadline) {
     if (deadlineTimer < 0 && !settled()) {
-      long remainingMs = Math.max(1, (deadlineNanos - timers.nanoTime()) / 1_000_000);
-      deadlineTimer = timers.schedule(remainingMs, onDeadline);
+      deadlineTimer = timers.schedule(waitLeftMs(), onDeadline);
     }
   }
 

@@ -17,16 +17,18 @@ import java.util.HexFormat;
  * only. The channel is an argument, so nothing else differs.
  */
 public enum LuaScript {
-  LOCK("lock.lua", 3, "fencing.lua"),
-  UNLOCK("unlock.lua", 3, "owner.lua", "fencing.lua"),
-  EXTEND("extend.lua", 2, "owner.lua"),
-  STATUS("status.lua", 3),
-  FORCE_UNLOCK("force_unlock.lua", 2),
+  LOCK("lock.lua", 4, "fencing.lua", "holders.lua", "readers.lua"),
+  READ_LOCK("read_lock.lua", 5, "fencing.lua", "holders.lua", "readers.lua"),
+  WITHDRAW_WRITER("withdraw_writer.lua", 1),
+  UNLOCK("unlock.lua", 6, "owner.lua", "fencing.lua", "holders.lua", "readers.lua"),
+  EXTEND("extend.lua", 4, "owner.lua", "holders.lua", "readers.lua"),
+  STATUS("status.lua", 5, "holders.lua", "readers.lua"),
+  FORCE_UNLOCK("force_unlock.lua", 4, "readers.lua"),
   LIST("list.lua", 0),
-  SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "semaphore.lua"),
-  SEMAPHORE_RELEASE("semaphore_release.lua", 3, "fencing.lua", "semaphore.lua"),
-  SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "semaphore.lua"),
-  SEMAPHORE_STATUS("semaphore_status.lua", 3, "semaphore.lua"),
+  SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
+  SEMAPHORE_RELEASE("semaphore_release.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
+  SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "holders.lua", "semaphore.lua"),
+  SEMAPHORE_STATUS("semaphore_status.lua", 3, "holders.lua", "semaphore.lua"),
   MULTI_LOCK("multi_lock.lua", LuaScript.VARIABLE_KEYS, "fencing.lua", "multi.lua"),
   MULTI_UNLOCK("multi_unlock.lua", LuaScript.VARIABLE_KEYS, "multi.lua"),
   MULTI_EXTEND("multi_extend.lua", LuaScript.VARIABLE_KEYS, "multi.lua");

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -39,6 +40,24 @@ class LockRequestsTest {
     @DisplayName("defaults: ttl from redis.defaultTimeOut, waitTimeout from lock.defaultWaitTimeout")
     void defaults() {
       assertThat(requests.lock(json("{\"key\": \"k\"}"))).isEqualTo(new LockCommand("k", 30_000, 5_000));
+    }
+
+    @Test
+    @DisplayName("mode: write by default, \"read\" or \"write\"; anything else is invalid_field naming mode")
+    void mode() {
+      assertThat(requests.lock(json("{\"key\": \"k\"}")).mode()).isEqualTo(LockMode.WRITE);
+      assertThat(requests.lock(json("{\"key\": \"k\", \"mode\": \"write\"}")).mode()).isEqualTo(LockMode.WRITE);
+      assertThat(requests.lock(json("{\"key\": \"k\", \"mode\": \"read\"}")))
+        .isEqualTo(new LockCommand("k", 30_000, 5_000, LockMode.READ));
+      for (String mode : List.of("\"READ\"", "\"\"", "\"exclusive\"", "1", "true", "[\"read\"]")) {
+        assertThat(rejected(() -> requests.lock(json("{\"key\": \"k\", \"mode\": " + mode + "}"))).field())
+          .as(mode).isEqualTo("mode");
+      }
+      assertThat(requests.semaphoreAcquire(json("{\"key\": \"k\", \"permits\": 2, \"mode\": \"exclusive\"}")).permits())
+        .as("a semaphore has no mode: the field is ignored as any unknown one").isEqualTo(2);
+      assertThat(rejected(() -> requests.multiLock(json("{\"keys\": [\"a\", \"b\"], \"mode\": \"read\"}"))).field())
+        .as("a lock on several keys is a write lock").isEqualTo("mode");
+      assertThat(requests.multiLock(json("{\"keys\": [\"a\", \"b\"], \"mode\": \"write\"}")).keys()).containsExactly("a", "b");
     }
 
     @Test

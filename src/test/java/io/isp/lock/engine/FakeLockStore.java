@@ -17,9 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class FakeLockStore implements LockStore, MultiLockStore {
 
-  /** The *_ALL operations are a set's (MultiLockStore): their key is the set's keys joined by commas. */
-  enum Op { ACQUIRE, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST, PUBLISH_WAITERS,
-    ACQUIRE_ALL, RELEASE_ALL, EXTEND_ALL }
+  /**
+   * ACQUIRE: a write lock (a waiter's tries carry {@code waitLeftMs}); ACQUIRE_READ: a read lock. The *_ALL
+   * operations are a set's (MultiLockStore): their key is the set's keys joined by commas.
+   */
+  enum Op { ACQUIRE, ACQUIRE_READ, WITHDRAW_WRITER, RELEASE, HAND_OVER, EXTEND, STATUS, PROBE, FORCE_RELEASE, LIST,
+    PUBLISH_WAITERS, ACQUIRE_ALL, RELEASE_ALL, EXTEND_ALL }
 
   /** One call the scheduler made; answer it with one of the methods below. */
   static final class Call {
@@ -30,6 +33,8 @@ final class FakeLockStore implements LockStore, MultiLockStore {
     final long ttlMs;
     /** When the scheduler made the call, on the store's clock (0 without one). */
     final long madeAtNanos;
+    /** A writer's try that registers it behind readers if refused: how long it will wait more; 0 otherwise. */
+    long waitLeftMs;
     private final Promise<Object> answer = Promise.promise();
 
     Call(Op op, String key, String lockKey, String nextLockKey, long ttlMs, long madeAtNanos) {
@@ -52,6 +57,11 @@ final class FakeLockStore implements LockStore, MultiLockStore {
 
     void held(long holderTtlMs) {
       answer.complete(new Attempt(false, holderTtlMs, 0));
+    }
+
+    /** A writer refused by readers, now registered behind them (it holds new readers back). */
+    void heldByReaders(long readersTtlMs) {
+      answer.complete(new Attempt(false, readersTtlMs, 0, true));
     }
 
     void replied(Outcome outcome, Long fencingToken) {
@@ -119,6 +129,23 @@ final class FakeLockStore implements LockStore, MultiLockStore {
   @Override
   public Future<Attempt> tryAcquire(String key, String lockKey, long ttlMs) {
     return call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireQueued(String key, String lockKey, long ttlMs, long waitLeftMs) {
+    Future<Attempt> attempt = call(Op.ACQUIRE, key, lockKey, null, ttlMs);
+    calls.peekLast().waitLeftMs = waitLeftMs;
+    return attempt;
+  }
+
+  @Override
+  public Future<Attempt> tryAcquireRead(String key, String lockKey, long ttlMs) {
+    return call(Op.ACQUIRE_READ, key, lockKey, null, ttlMs);
+  }
+
+  @Override
+  public Future<Void> withdrawWriter(String key, String lockKey) {
+    return call(Op.WITHDRAW_WRITER, key, lockKey, null, 0);
   }
 
   @Override

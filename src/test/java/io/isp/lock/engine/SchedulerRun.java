@@ -3,12 +3,15 @@ package io.isp.lock.engine;
 import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.LockMode;
 import io.isp.lock.api.UnlockCommand;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,7 +21,9 @@ import java.util.TreeMap;
  * checks its invariants after every step:
  * <ul>
  *   <li>mutual exclusion: every grant a client still counts on (not unlocked by it, within the TTL it
- *       was given) is the lock Redis holds for that key, so at most one client holds a key;</li>
+ *       was given) is the lock Redis holds for that key, so at most one client holds a key; a read
+ *       grant is one of the key's readers in Redis, and no client counts on a write grant of a key
+ *       while another counts on any grant of it;</li>
  *   <li>FIFO: a waiter of this instance is granted only when every waiter that queued for the same
  *       key before it has been answered;</li>
  *   <li>every call is answered exactly once, and no later than its waitTimeout plus one command
@@ -72,14 +77,16 @@ final class SchedulerRun {
   private static final class Holding {
     final String key;
     final String lockKey;
+    final boolean read;
     /** Sent extends not yet confirmed by a later success, by send order: when each would expire the lock if it runs now. */
     final TreeMap<Integer, Long> unsureExtends = new TreeMap<>();
     long confirmedEndNanos;
     boolean unlocked;
 
-    Holding(String key, String lockKey, long confirmedEndNanos) {
+    Holding(String key, String lockKey, boolean read, long confirmedEndNanos) {
       this.key = key;
       this.lockKey = lockKey;
+      this.read = read;
       this.confirmedEndNanos = confirmedEndNanos;
     }
 
@@ -186,6 +193,8 @@ final class SchedulerRun {
     redis.unexpiredLocks().forEach((key, held) -> assertThat(
       held.lockKey().startsWith(ELSEWHERE) || told.contains(held.lockKey()),
       "'%s' is held by %s, a lockKey no client was given: leaked until its TTL", key, held.lockKey()));
+    redis.unexpiredReaders().forEach(reader -> assertThat(told.contains(reader.lockKey()),
+      "a reader %s no client was given: leaked until its TTL", reader.lockKey()));
   }
 
   private void lock(SchedulerStep.Lock step) {
@@ -194,10 +203,11 @@ final class SchedulerRun {
     if (requestId != null) {
       cancellable.add(call);
     }
-    Future<LockGrant> answer = queues.lock(new LockCommand(step.key(), step.ttlMs(), step.waitMs()), requestId);
+    LockMode mode = step.read() ? LockMode.READ : LockMode.WRITE;
+    Future<LockGrant> answer = queues.lock(new LockCommand(step.key(), step.ttlMs(), step.waitMs(), mode), requestId);
     answer.onSuccess(grant -> {
       granted++;
-      holdings.add(new Holding(grant.key(), grant.lockKey(), timers.nanoTime() + grant.ttlMs() * 1_000_000));
+      holdings.add(new Holding(grant.key(), grant.lockKey(), step.read(), timers.nanoTime() + grant.ttlMs() * 1_000_000));
       if (call.queues()) {
         calls.stream()
           .filter(earlier -> earlier.queues() && earlier.key.equals(call.key) && earlier.seq < call.seq && earlier.answers == 0)
@@ -257,15 +267,25 @@ final class SchedulerRun {
 
   private void check() {
     long now = timers.nanoTime();
+    Map<String, Integer> holders = new HashMap<>();
+    Set<String> writeHeld = new HashSet<>();
     for (Holding holding : holdings) {
       if (!holding.unlocked && now < holding.leaseEndNanos()) {
         String inRedis = redis.holder(holding.key).map(SimulatedRedis.Held::lockKey).orElse(null);
-        if (!holding.lockKey.equals(inRedis)) {
-          violations.add("a client holds '" + holding.key + "' as " + holding.lockKey + " for "
-            + (holding.leaseEndNanos() - now) / 1_000_000 + " ms more, but Redis has " + inRedis);
+        boolean agrees = holding.read ? redis.readers(holding.key).containsKey(holding.lockKey) : holding.lockKey.equals(inRedis);
+        if (!agrees) {
+          violations.add("a client holds '" + holding.key + "' as " + (holding.read ? "reader " : "") + holding.lockKey + " for "
+            + (holding.leaseEndNanos() - now) / 1_000_000 + " ms more, but Redis has " + inRedis
+            + " and readers " + redis.readers(holding.key).keySet());
+        }
+        holders.merge(holding.key, 1, Integer::sum);
+        if (!holding.read) {
+          writeHeld.add(holding.key);
         }
       }
     }
+    writeHeld.stream().filter(key -> holders.get(key) > 1)
+      .forEach(key -> violations.add("a writer holds '" + key + "' beside " + (holders.get(key) - 1) + " other holder(s)"));
     for (ClientCall call : calls) {
       if (call.answers == 0 && now > call.latestAnswerNanos()) {
         violations.add(call + " still unanswered " + lateMs(call) + " ms after its wait plus a command timeout");

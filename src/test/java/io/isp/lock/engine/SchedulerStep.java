@@ -7,8 +7,8 @@ package io.isp.lock.engine;
  */
 sealed interface SchedulerStep {
 
-  /** A client calls lock (waitMs 0: tryLock); {@code cancellable} calls carry a request id. */
-  record Lock(String key, long waitMs, long ttlMs, boolean cancellable) implements SchedulerStep {
+  /** A client calls lock (waitMs 0: tryLock), a read lock if {@code read}; {@code cancellable} calls carry a request id. */
+  record Lock(String key, long waitMs, long ttlMs, boolean cancellable, boolean read) implements SchedulerStep {
   }
 
   /** A client unlocks one of the grants it was ever given (maybe long expired or released). */

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The wait-queue scheduler under random interleavings of client calls (lock, tryLock, unlock,
- * extend, cancel), Redis replies, lost replies, dropped connections, release notices (late or lost),
+ * The wait-queue scheduler under random interleavings of client calls (lock, tryLock, read locks
+ * among them, unlock, extend, cancel), Redis replies, lost replies, dropped connections, release notices (late or lost),
  * locks taken elsewhere and the passing of time (wait timeouts, TTL expiries, command timeouts):
  * {@link SchedulerRun} checks the invariants after every step. A failure is shrunk to a short list
  * of steps and printed with its seed.
@@ -58,7 +58,8 @@ class WaitQueuesPropertyTest {
     int pick = random.nextInt(21);
     int roll = random.nextInt(34);
     if (roll < 6) {
-      return new SchedulerStep.Lock(any(random, KEYS), any(random, WAITS_MS), any(random, TTLS_MS), random.nextBoolean());
+      return new SchedulerStep.Lock(any(random, KEYS), any(random, WAITS_MS), any(random, TTLS_MS), random.nextBoolean(),
+        random.nextInt(3) == 0);
     } else if (roll < 9) {
       return new SchedulerStep.Unlock(pick);
     } else if (roll < 10) {

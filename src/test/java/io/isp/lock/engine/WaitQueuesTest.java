@@ -5,6 +5,7 @@ import io.isp.lock.api.ExtendCommand;
 import io.isp.lock.api.LockCommand;
 import io.isp.lock.api.LockException;
 import io.isp.lock.api.LockGrant;
+import io.isp.lock.api.LockMode;
 import io.isp.lock.api.Released;
 import io.isp.lock.api.UnlockCommand;
 import io.isp.lock.engine.FakeLockStore.Call;
@@ -366,6 +367,150 @@ class WaitQueuesTest {
       store.next(Op.PROBE, "").answered();
       timers.advance(PROBE_MS);
       assertThat(error(waiter)).isEqualTo(ErrorCode.LOCK_HELD);
+    }
+  }
+
+  @Nested
+  @DisplayName("read-write: readers and writers in one FIFO per key")
+  class ReadWrite {
+
+    private Future<LockGrant> read(String key, long waitMs, String requestId) {
+      return queues.lock(new LockCommand(key, TTL_MS, waitMs, LockMode.READ), requestId);
+    }
+
+    @Test
+    @DisplayName("a reader granted at the head lets the readers right behind it try at once, one call at a time, up to the next writer")
+    void readersBehindAReaderGetInAtOnce() {
+      Future<LockGrant> first = read("k", 10_000, null);
+      store.next(Op.ACQUIRE_READ, "k").held(TTL_MS);
+      Future<LockGrant> second = read("k", 10_000, null);
+      Future<LockGrant> writer = lock("k");
+      Future<LockGrant> afterWriter = read("k", 10_000, null);
+      assertThat(store.untaken()).isZero();
+
+      queues.released("k");
+      store.next(Op.ACQUIRE_READ, "k").granted(21);
+      Call next = store.next(Op.ACQUIRE_READ, "k");
+      assertThat(store.untaken()).as("one call in flight per key").isZero();
+      next.granted(22);
+
+      assertThat(first.result().fencingToken()).isEqualTo(21);
+      assertThat(second.result().fencingToken()).isEqualTo(22);
+      Call writerTry = store.next(Op.ACQUIRE, "k");
+      assertThat(writerTry.waitLeftMs).as("the writer tries at once, to register behind the readers").isPositive();
+      writerTry.heldByReaders(TTL_MS);
+      assertThat(store.untaken()).as("the writer waits for a notice or the readers' TTL; the reader behind it waits too").isZero();
+      assertThat(writer.isComplete()).isFalse();
+      assertThat(afterWriter.isComplete()).isFalse();
+      queues.stop();
+    }
+
+    @Test
+    @DisplayName("an unlock hands over to a writer only: with a reader at the head it is a plain release, after which the reader tries at once")
+    void noHandOverToAReader() {
+      Future<LockGrant> reader = read("k", 10_000, null);
+      store.next(Op.ACQUIRE_READ, "k").held(TTL_MS);
+
+      Future<Released> unlocked = queues.unlock(new UnlockCommand("k", "holder"));
+      store.next(Op.RELEASE, "k").replied(Outcome.RELEASED, null);
+      assertThat(unlocked.succeeded()).isTrue();
+      Call attempt = store.next(Op.ACQUIRE_READ, "k");
+      queues.released("k");
+      assertThat(store.untaken()).as("the notice, arriving during the attempt, costs no second call yet").isZero();
+      attempt.granted(23);
+      assertThat(reader.result().fencingToken()).isEqualTo(23);
+    }
+
+    @Test
+    @DisplayName("a writer registered behind readers that is cancelled withdraws, so the readers it held back may go on")
+    void cancelledWriterWithdraws() {
+      Future<LockGrant> writer = lock("k", 10_000, "req-w");
+      Call attempt = store.next(Op.ACQUIRE, "k");
+      attempt.heldByReaders(TTL_MS);
+
+      queues.cancel("req-w");
+      assertThat(error(writer)).isEqualTo(ErrorCode.CANCELLED);
+      Call withdraw = store.next(Op.WITHDRAW_WRITER, "k");
+      assertThat(withdraw.lockKey).isEqualTo(attempt.lockKey);
+      withdraw.answered();
+    }
+
+    @Test
+    @DisplayName("a writer cancelled while the attempt that registers it is in flight withdraws when the reply comes")
+    void cancelledWhileRegistering() {
+      Future<LockGrant> writer = lock("k", 10_000, "req-w");
+      Call attempt = store.next(Op.ACQUIRE, "k");
+      queues.cancel("req-w");
+      assertThat(error(writer)).isEqualTo(ErrorCode.CANCELLED);
+      assertThat(store.untaken()).as("nothing registered yet: nothing to withdraw").isZero();
+
+      attempt.heldByReaders(TTL_MS);
+      Call withdraw = store.next(Op.WITHDRAW_WRITER, "k");
+      assertThat(withdraw.lockKey).isEqualTo(attempt.lockKey);
+      withdraw.answered();
+    }
+
+    @Test
+    @DisplayName("a registered writer whose wait runs out withdraws; one that is granted does not (the grant removed it)")
+    void deadlineWithdrawsGrantDoesNot() {
+      Future<LockGrant> late = lock("late", 1000, null);
+      store.next(Op.ACQUIRE, "late").heldByReaders(TTL_MS);
+      timers.advance(1000);
+      assertThat(error(late)).isEqualTo(ErrorCode.LOCK_HELD);
+      store.next(Op.WITHDRAW_WRITER, "late").answered();
+
+      Future<LockGrant> served = lock("served", 10_000, null);
+      store.next(Op.ACQUIRE, "served").heldByReaders(TTL_MS);
+      queues.released("served");
+      store.next(Op.ACQUIRE, "served").granted(24);
+      assertThat(served.result().fencingToken()).isEqualTo(24);
+      assertThat(store.untaken()).isZero();
+    }
+
+    @Test
+    @DisplayName("a reader queued behind a registered writer tries when the writer's withdrawal notice comes")
+    void readerBehindAWithdrawnWriter() {
+      Future<LockGrant> writer = lock("k", 3000, null);
+      store.next(Op.ACQUIRE, "k").heldByReaders(TTL_MS);
+      Future<LockGrant> reader = read("k", 20_000, null);
+      assertThat(store.untaken()).isZero();
+
+      timers.advance(3000);
+      assertThat(error(writer)).isEqualTo(ErrorCode.LOCK_HELD);
+      store.next(Op.WITHDRAW_WRITER, "k").answered();
+      queues.released("k");
+      store.next(Op.ACQUIRE_READ, "k").granted(28);
+      assertThat(reader.result().fencingToken()).isEqualTo(28);
+    }
+
+    @Test
+    @DisplayName("a read try-lock is one read attempt: refused is lock_held, nothing queues")
+    void readTryOnce() {
+      Future<LockGrant> refused = read("k", 0, null);
+      store.next(Op.ACQUIRE_READ, "k").held(500);
+      assertThat(error(refused)).isEqualTo(ErrorCode.LOCK_HELD);
+      Future<LockGrant> granted = read("k", 0, null);
+      store.next(Op.ACQUIRE_READ, "k").granted(25);
+      assertThat(granted.result().fencingToken()).isEqualTo(25);
+    }
+
+    @Test
+    @DisplayName("a reader cancelled while its read attempt is in flight: the read lock is given back, and the reader behind tries next")
+    void cancelledReaderGivesBack() {
+      Future<LockGrant> gone = read("k", 10_000, "req-r");
+      store.next(Op.ACQUIRE_READ, "k").held(TTL_MS);
+      Future<LockGrant> behind = read("k", 10_000, null);
+      queues.released("k");
+      Call attempt = store.next(Op.ACQUIRE_READ, "k");
+      queues.cancel("req-r");
+      attempt.granted(26);
+      assertThat(error(gone)).isEqualTo(ErrorCode.CANCELLED);
+
+      Call giveBack = store.next(Op.RELEASE, "k");
+      assertThat(giveBack.lockKey).isEqualTo(attempt.lockKey);
+      giveBack.replied(Outcome.RELEASED, null);
+      store.next(Op.ACQUIRE_READ, "k").granted(27);
+      assertThat(behind.result().fencingToken()).isEqualTo(27);
     }
   }
 

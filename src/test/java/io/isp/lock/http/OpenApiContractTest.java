@@ -168,6 +168,12 @@ class OpenApiContractTest {
     check("extend", api("POST", "/extend", "{\"key\": \"ok\", \"lockKey\": \"" + lockKey + "\", \"ttl\": 1.5}"));
     check("lockStatus", api("GET", "/locks/ok", null));
     check("lockStatus", api("GET", "/locks/" + encode("free key/with ünïcode"), null));
+    HttpResult reader = api("POST", "/lock", "{\"key\": \"shared\", \"mode\": \"read\", \"ttl\": 20, \"waitTimeout\": 0}");
+    check("lock", reader);
+    check("lock", api("POST", "/lock", "{\"key\": \"shared\", \"mode\": \"read\", \"ttl\": 20, \"waitTimeout\": 0}"));
+    check("extend", api("POST", "/extend", "{\"key\": \"shared\", \"lockKey\": \"" + reader.json().getString("lockKey") + "\", \"ttl\": 30}"));
+    check("lockStatus", api("GET", "/locks/shared", null));
+    check("unlock", api("POST", "/unlock", "{\"key\": \"shared\", \"lockKey\": \"" + reader.json().getString("lockKey") + "\"}"));
     checkHead("lockStatus", api("HEAD", "/locks/ok", null));
 
     for (String key : List.of("page-a", "page-b", "page-c")) {
@@ -221,6 +227,7 @@ class OpenApiContractTest {
     check("lock", api("POST", "/lock", "{\"key\": \"k\", \"waitTimeout\": \"5\"}"));
     check("lock", api("POST", "/lock", "{\"key\": \"" + "é".repeat(513) + "\"}"));
     check("lock", api("POST", "/lock", "{\"ttl\": 5}"));
+    check("lock", api("POST", "/lock", "{\"key\": \"k\", \"mode\": \"exclusive\"}"));
     check("unlock", api("POST", "/unlock", "{\"key\": \"k\"}"));
     check("unlock", api("POST", "/unlock", "{\"key\": \"k\", \"lockKey\": \"\"}"));
     check("extend", api("POST", "/extend", "{\"key\": \"k\", \"lockKey\": \"x\", \"ttl\": 0}"));
@@ -341,6 +348,10 @@ class OpenApiContractTest {
       new String[] {"lock", "{\"key\": \"rq-3\", \"waitTimeout\": -1}"},
       new String[] {"lock", "{\"key\": \"rq-3\", \"waitTimeout\": 300.5}"},
       new String[] {"lock", "[{\"key\": \"rq-3\"}]"},
+      new String[] {"lock", "{\"key\": \"rq-5\", \"mode\": \"read\", \"waitTimeout\": 0}"},
+      new String[] {"lock", "{\"key\": \"rq-6\", \"mode\": \"write\", \"waitTimeout\": 0}"},
+      new String[] {"lock", "{\"key\": \"rq-3\", \"mode\": \"Read\"}"},
+      new String[] {"lock", "{\"key\": \"rq-3\", \"mode\": 1}"},
       new String[] {"unlock", "{\"key\": \"rq-4\", \"lockKey\": \"x\", \"unknown\": true}"},
       new String[] {"unlock", "{\"key\": \"rq-4\"}"},
       new String[] {"unlock", "{\"key\": \"rq-4\", \"lockKey\": \"\"}"},

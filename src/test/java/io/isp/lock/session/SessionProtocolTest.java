@@ -245,6 +245,31 @@ class SessionProtocolTest {
   }
 
   @Test
+  @DisplayName("read locks in two sessions at once, both renewed past 3x their 1 s TTL; a writer is kept out until both sessions end")
+  void readLocksRenewed() {
+    CompletableFuture<HttpResult> writer;
+    try (SessionClient first = open(); SessionClient second = open()) {
+      for (SessionClient session : List.of(first, second)) {
+        JsonObject granted = session.request(lockFrame("shared-read", 1, 0).put("mode", "read"));
+        assertThat(granted.getBoolean("ok")).as("%s", granted).isTrue();
+      }
+      await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          JsonObject status = httpStatus("shared-read");
+          return "read".equals(status.getString("mode")) && status.getInteger("readers") == 2;
+        });
+      assertThat(httpLock("shared-read", 10, 0).status()).as("a writer beside the readers").isEqualTo(409);
+      writer = httpLockAsync("shared-read", 10, 30);
+      await().atMost(Duration.ofSeconds(10)).until(() -> httpStatus("shared-read").getInteger("waiters") == 1);
+      assertThat(first.unsolicited()).as("no lost event").isEmpty();
+      assertThat(second.unsolicited()).as("no lost event").isEmpty();
+    }
+    HttpResult granted = SessionClient.get(writer);
+    assertThat(granted.status()).as("the writer once both sessions ended: %s", granted).isEqualTo(200);
+    assertThat(httpUnlock("shared-read", granted.json().getString("lockKey")).status()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("a session lock with a 1 s TTL is renewed past 3x its TTL while the client is idle but alive")
   void renewedWhileAlive() {
     try (SessionClient session = open()) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * description, e.g. for the same scenario against a Redis Cluster)
  * uncontended --port P --service-pid PID --clients N  [--warmup S --duration S] [--http-client vertx|jdk] --rows FILE --id ID
  * hotkey      --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE
+ * readwrite   --port P --service-pid PID --clients 64 [--warmup S --duration S] --rows FILE   (row b, 90 % read locks)
  * semaphore   --port P --service-pid PID --clients 64 --permits 8 [--warmup S --duration S] --rows FILE
  * waiters     --port P --service-pid PID [--keys 100 --per-key 100 --hold S --wait-timeout S
  *             --ramp-batch 500 --ramp-pause-ms 100] --rows FILE
@@ -41,7 +42,7 @@ public final class Main {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: java -jar isp-lock-bench.jar uncontended|hotkey|semaphore|waiters|eventbus|table --option value ...");
+      System.err.println("usage: java -jar isp-lock-bench.jar uncontended|hotkey|readwrite|semaphore|waiters|eventbus|table --option value ...");
       System.exit(2);
     }
     Args args = Args.parse(argv);
@@ -72,6 +73,7 @@ public final class Main {
     String scenario = args.has("scenario") ? args.string("scenario", "") : switch (command) {
       case "uncontended" -> "uncontended (100,000 keys, waitTimeout 0), HTTP";
       case "hotkey" -> "hot key (1 key, waitTimeout 10), HTTP";
+      case "readwrite" -> "read-write hot key (1 key, 90 % read locks, 10 % write locks, waitTimeout 10), HTTP";
       case "semaphore" -> SemaphoreScenario.description(args.integer("permits", 8));
       case "waiters" -> "many waiters, HTTP, service -Xmx256m";
       case "eventbus" -> "uncontended (100,000 keys, waitTimeout 0), event bus, service in the benchmark JVM";
@@ -112,6 +114,11 @@ public final class Main {
         case "hotkey" -> {
           try (HttpTransport http = new HttpTransport(vertx, args.integer("port", 8080), clients, 30_000)) {
             yield HotKeyScenario.run(id, vertx, http, clients, warmupMs, durationMs, cpu);
+          }
+        }
+        case "readwrite" -> {
+          try (HttpTransport http = new HttpTransport(vertx, args.integer("port", 8080), clients, 30_000)) {
+            yield ReadWriteScenario.run(id, scenario, vertx, http, clients, warmupMs, durationMs, cpu);
           }
         }
         case "semaphore" -> {
