@@ -50,11 +50,16 @@ final class LockEndpoints {
   }
 
   /**
-   * One typed command an address takes: its {@code primitive} in metrics, what runs it (with its
+   * One typed command an address takes: its {@code primitive} in metrics (or, through
+   * {@code byCommand}, the primitive each command names: a lock's mode), what runs it (with its
    * {@link Caller}), and how its result reads as JSON for senders that sent JSON.
    */
   record Variant<C, R>(Primitive primitive, Class<C> type, BiFunction<C, Caller, Future<R>> run,
-                       Function<R, JsonObject> toJson) {
+                       Function<R, JsonObject> toJson, Function<C, Primitive> byCommand) {
+
+    Variant(Primitive primitive, Class<C> type, BiFunction<C, Caller, Future<R>> run, Function<R, JsonObject> toJson) {
+      this(primitive, type, run, toJson, command -> primitive);
+    }
 
     @SuppressWarnings("unchecked")
     Future<Object> start(Object command, Caller caller) {
@@ -64,6 +69,11 @@ final class LockEndpoints {
     @SuppressWarnings("unchecked")
     JsonObject json(Object result) {
       return toJson.apply((R) result);
+    }
+
+    /** The primitive of {@code command}; of the variant when there is no command (the body was invalid). */
+    Primitive primitiveOf(Object command) {
+      return type.isInstance(command) ? byCommand.apply(type.cast(command)) : primitive;
     }
   }
 
@@ -90,25 +100,27 @@ final class LockEndpoints {
       Variant<?, ?> typed = variantOf(variants, body);
       Variant<?, ?> variant = typed != null ? typed : variants.get(0);
       Future<Object> result;
+      Object command = null;
       try {
-        Object command = typed != null ? body : fromJson.apply(jsonBody(body));
+        command = typed != null ? body : fromJson.apply(jsonBody(body));
         variant = typed != null ? typed : variantOf(variants, command);
         result = variant.start(command, caller);
       } catch (LockException invalid) {
         result = Future.failedFuture(invalid);
       }
       Variant<?, ?> answering = variant;
+      Primitive primitive = variant.primitiveOf(command);
       inFlight++;
       result.onComplete(outcome -> {
         if (--inFlight == 0 && idle != null) {
           idle.tryComplete();
         }
         if (outcome.succeeded()) {
-          metrics.request(answering.primitive(), op, "ok");
+          metrics.request(primitive, op, "ok");
           message.reply(typed != null ? outcome.result() : answering.json(outcome.result()));
         } else {
           LockException failure = failure(outcome.cause(), address, requestId);
-          metrics.request(answering.primitive(), op, failure.error().code());
+          metrics.request(primitive, op, failure.error().code());
           message.fail(failure.failureCode(), failure.getMessage());
         }
       });

@@ -116,7 +116,7 @@ public final class LockVerticle extends VerticleBase {
       return Future.all(List.of(
         endpoints.serve(LockAddresses.LOCK, "lock", requests::lockOrMultiLock, List.of(
           new LockEndpoints.Variant<>(Primitive.LOCK, LockCommand.class,
-            (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson),
+            (command, caller) -> queues.lock(command, caller.requestId()), LockGrant::toJson, WaitQueues::primitiveOf),
           new LockEndpoints.Variant<>(Primitive.MULTI_LOCK, MultiLockCommand.class,
             (command, caller) -> multiKeys.lock(command, caller.requestId()), MultiLockGrant::toJson))),
         endpoints.serve(LockAddresses.UNLOCK, "unlock", requests::unlockOrMultiUnlock, List.of(

@@ -69,9 +69,9 @@ final class WaitQueues {
     }
     long arrival = timers.nanoTime();
     return acquire(command, requestId).andThen(outcome -> {
-      metrics.waited(Primitive.LOCK, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
+      metrics.waited(primitiveOf(command), outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
       if (outcome.succeeded()) {
-        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.LOCK);
+        holds.granted(outcome.result().lockKey(), command.ttlMs(), primitiveOf(command));
       }
     });
   }
@@ -92,8 +92,9 @@ final class WaitQueues {
           : Future.failedFuture(Outcomes.lockHeld(command)));
     }
     Waiter waiter = new Waiter(command, lockKey, timers);
-    metrics.waiters(Primitive.LOCK, 1);
-    waiter.future().onComplete(done -> metrics.waiters(Primitive.LOCK, -1));
+    Primitive primitive = primitiveOf(command);
+    metrics.waiters(primitive, 1);
+    waiter.future().onComplete(done -> metrics.waiters(primitive, -1));
     if (requestId != null) {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
@@ -111,6 +112,11 @@ final class WaitQueues {
     outages.arm();
     waitingChanged.run();
     return waiter.future();
+  }
+
+  /** What {@code command} takes, in metrics: a read lock or a lock (a write lock is the mutex). */
+  static Primitive primitiveOf(LockCommand command) {
+    return command.read() ? Primitive.READ_LOCK : Primitive.LOCK;
   }
 
   /** Releases the lock, handing it to this instance's next waiter in the same store call when there is one. */

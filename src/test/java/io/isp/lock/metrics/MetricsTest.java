@@ -188,6 +188,37 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("read locks: their grants, waits and holds counted under primitive=\"read_lock\", a writer's under lock")
+  void readLockTraffic() throws Exception {
+    String key = "k-read-7c3a";
+    JsonObject read = new JsonObject().put("key", key).put("mode", "read").put("ttl", 30);
+    HttpResult first = service.post(API + "/lock", read.encode());
+    HttpResult second = service.post(API + "/lock", read.encode());
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(second.status()).isEqualTo(200);
+    // a writer waits for both readers; the last reader's unlock hands the lock to it
+    CompletableFuture<HttpResult> writer = service.waitFor(key, 30, 20);
+    await().atMost(Duration.ofSeconds(10)).until(() -> service.metrics().value("isp_lock_waiters", "primitive", "lock") == 1.0);
+    assertThat(service.unlock(key, first.json().getString("lockKey")).status()).isEqualTo(200);
+    assertThat(service.unlock(key, second.json().getString("lockKey")).status()).isEqualTo(200);
+    HttpResult written = writer.get(10, TimeUnit.SECONDS);
+    assertThat(written.status()).isEqualTo(200);
+    assertThat(service.unlock(key, written.json().getString("lockKey")).status()).isEqualTo(200);
+
+    PrometheusText metrics = service.metrics();
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "read_lock", "op", "lock", "outcome", "ok")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "lock", "op", "lock", "outcome", "ok")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "read_lock", "outcome", "granted")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_wait_seconds_count", "primitive", "lock", "outcome", "granted")).isEqualTo(1);
+    // an unlock names no mode, so it counts under lock; the hold is known by its grant
+    assertThat(metrics.value("isp_lock_requests_total", "primitive", "lock", "op", "unlock", "outcome", "ok")).isEqualTo(3);
+    assertThat(metrics.value("isp_lock_hold_seconds_count", "primitive", "read_lock")).isEqualTo(2);
+    assertThat(metrics.value("isp_lock_hold_seconds_count", "primitive", "lock")).isEqualTo(1);
+    assertThat(metrics.value("isp_lock_waiters")).isZero();
+    assertNothingSecret(metrics, List.of(key, first.json().getString("lockKey"), second.json().getString("lockKey")));
+  }
+
+  @Test
   @DisplayName("event bus: lock, unlock and an invalid request sent as JSON are counted as HTTP ones are")
   void eventBusTraffic() {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(10_000);
