@@ -6,6 +6,8 @@
 #
 #   bash bench/metrics-ab.sh              # 6 rounds of 2 s warm-up + 8 s per side, about 4 minutes
 #   ROUNDS=10 DURATION=10 CLIENTS=64 INITIAL_WARMUP=30 bash bench/metrics-ab.sh
+#   OFF_JAR=/path/old.jar OFF_METRICS=true bash bench/metrics-ab.sh   # two builds, both with metrics:
+#        "on" is SERVICE_JAR, "off" the old build (the columns keep their names)
 #
 # Uses target/isp-lock-service.jar and bench/target/isp-lock-bench.jar as they are (build them first:
 # ./mvnw -B -q install -DskipTests && ./mvnw -B -q -f bench/pom.xml package), its own redis-server
@@ -14,6 +16,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SERVICE_JAR=${SERVICE_JAR:-$ROOT/target/isp-lock-service.jar}
+OFF_JAR=${OFF_JAR:-$SERVICE_JAR}
+OFF_METRICS=${OFF_METRICS:-false}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/isp-lock-bench.jar}
 ROUNDS=${ROUNDS:-6} WARMUP=${WARMUP:-2} DURATION=${DURATION:-8} CLIENTS=${CLIENTS:-64}
 # before the rounds, each service runs this long unrecorded, so that its JIT has compiled the hot path
@@ -48,9 +52,9 @@ until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do sleep 0.1; done
 declare -A PORT SERVICE_PID
 for side in on off; do
   PORT[$side]=$(free_port)
-  [[ $side == on ]] && enabled=true || enabled=false
+  [[ $side == on ]] && enabled=true jar=$SERVICE_JAR || enabled=$OFF_METRICS jar=$OFF_JAR
   METRICS_ENABLED=$enabled java -DlogLevel=warn -Dredis.server="127.0.0.1:$REDIS_PORT" -Dredis.prefix="ab-$side" \
-    -Dhttp.host=127.0.0.1 -Dhttp.port="${PORT[$side]}" -jar "$SERVICE_JAR" --config "$ROOT/conf/config.yaml" \
+    -Dhttp.host=127.0.0.1 -Dhttp.port="${PORT[$side]}" -jar "$jar" --config "$ROOT/conf/config.yaml" \
     >"$WORK/service-$side.log" 2>&1 &
   SERVICE_PID[$side]=$!
   PIDS+=("$!")
@@ -61,8 +65,12 @@ for side in on off; do
     sleep 0.2
   done
 done
-curl -fsS "http://127.0.0.1:${PORT[on]}/metrics" | grep -q '^isp_lock_requests_total' || { echo "metrics on: no /metrics" >&2; exit 1; }
-[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[off]}/metrics") == 404 ]] || { echo "metrics off: /metrics answers" >&2; exit 1; }
+# read whole, then searched: grep -q on a pipe would stop reading early and fail curl (pipefail)
+SCRAPE=$(curl -fsS "http://127.0.0.1:${PORT[on]}/metrics")
+grep -q '^isp_lock_requests_total' <<<"$SCRAPE" || { echo "metrics on: no /metrics" >&2; exit 1; }
+if [[ $OFF_METRICS == false ]]; then
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[off]}/metrics") == 404 ]] || { echo "metrics off: /metrics answers" >&2; exit 1; }
+fi
 
 run() { # side, id, warm-up, duration
   java -Xms1g -Xmx1g -XX:+UseSerialGC -jar "$BENCH_JAR" uncontended --id "$2" --port "${PORT[$1]}" \
