@@ -42,11 +42,13 @@ public final class Lock {
     return hold;
   }
 
-  private static Duration ttl(JsonObject reply) {
+  /** A grant's or an extend's {@code ttl} (seconds) as a Duration; shared by every handle of a grant. */
+  static Duration ttl(JsonObject reply) {
     return Duration.ofMillis(Math.round(reply.getDouble("ttl") * 1000));
   }
 
-  private static long fencingToken(JsonObject reply) {
+  /** A grant's {@code fencingToken}; -1 when the reply has none (a lock set without one). */
+  static long fencingToken(JsonObject reply) {
     Long fencingToken = reply.getLong("fencingToken");
     return fencingToken == null ? -1 : fencingToken;
   }

@@ -27,15 +27,14 @@ public final class MultiLock {
     this.hold = hold;
     this.keys = keys;
     this.lockKey = reply.getString("lockKey");
-    Long token = reply.getLong("fencingToken");
-    this.fencingToken = token == null ? -1 : token;
-    this.ttl = Duration.ofMillis(Math.round(reply.getDouble("ttl") * 1000));
+    this.fencingToken = Lock.fencingToken(reply);
+    this.ttl = Lock.ttl(reply);
   }
 
   /** The set a lock call granted at {@code grantedAtNanos}: a new grant, renewed from then on if kept alive. */
   static MultiLock granted(LockClient client, List<String> keys, JsonObject reply, LockOptions options, long grantedAtNanos) {
     Hold hold = new Hold(client, new JsonObject().put("keys", new JsonArray(keys)), MultiLockCommand.describe(keys),
-      reply.getString("lockKey"), Duration.ofMillis(Math.round(reply.getDouble("ttl") * 1000)), grantedAtNanos,
+      reply.getString("lockKey"), Lock.ttl(reply), grantedAtNanos,
       options.keepAlive());
     hold.start(grantedAtNanos);
     return new MultiLock(hold, keys, reply);

@@ -29,8 +29,7 @@ public final class Permit {
   }
 
   static Permit from(LockClient client, String key, JsonObject reply, int holders) {
-    return new Permit(client, key, reply.getString("lockKey"), reply.getLong("fencingToken"),
-      Duration.ofMillis(Math.round(reply.getDouble("ttl") * 1000)), holders);
+    return new Permit(client, key, reply.getString("lockKey"), Lock.fencingToken(reply), Lock.ttl(reply), holders);
   }
 
   /** The semaphore's key. */

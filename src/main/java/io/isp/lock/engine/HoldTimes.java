@@ -2,10 +2,13 @@ package io.isp.lock.engine;
 
 import io.isp.lock.metrics.LockMetrics;
 import io.isp.lock.metrics.Primitive;
+import io.vertx.core.Future;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How long locks are held, from grant to an unlock through this service ({@code isp_lock_hold_seconds}).
@@ -48,6 +51,24 @@ final class HoldTimes {
     this.metrics = metrics;
     this.timers = timers;
     this.maxTracked = maxTracked;
+  }
+
+  /**
+   * Runs an acquisition ({@code acquire}) and records, when it ends, how long it waited
+   * ({@code isp_lock_wait_seconds}: granted or the problem code) and, for a grant, the hold that
+   * starts ({@code lockKeyOf} reads the grant's lockKey). Just {@code acquire} when metrics are off.
+   */
+  <G> Future<G> measured(Primitive primitive, long ttlMs, Supplier<Future<G>> acquire, Function<G, String> lockKeyOf) {
+    if (!metrics.enabled()) {
+      return acquire.get();
+    }
+    long arrival = timers.nanoTime();
+    return acquire.get().andThen(outcome -> {
+      metrics.waited(primitive, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
+      if (outcome.succeeded()) {
+        granted(lockKeyOf.apply(outcome.result()), ttlMs, primitive);
+      }
+    });
   }
 
   void granted(String lockKey, long ttlMs, Primitive primitive) {

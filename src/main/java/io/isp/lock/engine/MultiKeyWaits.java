@@ -67,17 +67,7 @@ final class MultiKeyWaits {
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<MultiLockGrant> lock(MultiLockCommand command, String requestId) {
-    if (!metrics.enabled()) {
-      return acquire(command, requestId);
-    }
-    long arrival = timers.nanoTime();
-    return acquire(command, requestId).andThen(outcome -> {
-      metrics.waited(Primitive.MULTI_LOCK, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()),
-        timers.nanoTime() - arrival);
-      if (outcome.succeeded()) {
-        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.MULTI_LOCK);
-      }
-    });
+    return holds.measured(Primitive.MULTI_LOCK, command.ttlMs(), () -> acquire(command, requestId), MultiLockGrant::lockKey);
   }
 
   private Future<MultiLockGrant> acquire(MultiLockCommand command, String requestId) {

@@ -58,17 +58,7 @@ final class SemaphoreQueues {
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<PermitGrant> acquire(SemaphoreCommand command, String requestId) {
-    if (!metrics.enabled()) {
-      return take(command, requestId);
-    }
-    long arrival = timers.nanoTime();
-    return take(command, requestId).andThen(outcome -> {
-      metrics.waited(Primitive.SEMAPHORE, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()),
-        timers.nanoTime() - arrival);
-      if (outcome.succeeded()) {
-        holds.granted(outcome.result().lockKey(), command.ttlMs(), Primitive.SEMAPHORE);
-      }
-    });
+    return holds.measured(Primitive.SEMAPHORE, command.ttlMs(), () -> take(command, requestId), PermitGrant::lockKey);
   }
 
   private Future<PermitGrant> take(SemaphoreCommand command, String requestId) {

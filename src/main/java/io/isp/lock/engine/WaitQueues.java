@@ -64,16 +64,7 @@ final class WaitQueues {
 
   /** {@code requestId} (may be null) lets {@link #cancel} end this call's wait. */
   Future<LockGrant> lock(LockCommand command, String requestId) {
-    if (!metrics.enabled()) {
-      return acquire(command, requestId);
-    }
-    long arrival = timers.nanoTime();
-    return acquire(command, requestId).andThen(outcome -> {
-      metrics.waited(primitiveOf(command), outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
-      if (outcome.succeeded()) {
-        holds.granted(outcome.result().lockKey(), command.ttlMs(), primitiveOf(command));
-      }
-    });
+    return holds.measured(primitiveOf(command), command.ttlMs(), () -> acquire(command, requestId), LockGrant::lockKey);
   }
 
   private Future<LockGrant> acquire(LockCommand command, String requestId) {
