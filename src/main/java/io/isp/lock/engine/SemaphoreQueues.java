@@ -14,7 +14,6 @@ import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -33,7 +32,7 @@ final class SemaphoreQueues {
   private final LockKeyGenerator lockKeys = new LockKeyGenerator();
   /** Told whenever a call starts waiting (waiter counts, the cluster's notice subscriptions). */
   private final Runnable waitingChanged;
-  private final Map<String, KeyQueue<PermitWaiter>> queues = new HashMap<>();
+  private final KeyQueues<PermitWaiter> queues;
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, PermitWaiter> cancellable = new HashMap<>();
   private final OutageWatch outages;
@@ -50,7 +49,8 @@ final class SemaphoreQueues {
   SemaphoreQueues(SemaphoreStore store, Timers timers, long probePeriodMs, Runnable waitingChanged, LockMetrics metrics) {
     this.store = store;
     this.timers = timers;
-    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
+    this.queues = new KeyQueues<>(timers);
+    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), queues::failAll);
     this.waitingChanged = waitingChanged;
     this.metrics = metrics;
     this.holds = new HoldTimes(metrics, timers);
@@ -83,11 +83,11 @@ final class SemaphoreQueues {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
     }
-    KeyQueue<PermitWaiter> queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue<>(key, timers));
+    KeyQueue<PermitWaiter> queue = queues.of(command.key());
     queue.add(waiter);
     if (queue.size() > 1 || queue.busy()) {
       // the head has its wake-up pending, or a call for this key is in flight: see WaitQueues#lock
-      waiter.armDeadline(() -> giveUp(queue, waiter, Outcomes.permitsHeld(command)));
+      waiter.armDeadline(() -> queues.giveUp(queue, waiter, Outcomes.permitsHeld(command)));
     } else {
       pump(queue);
     }
@@ -124,7 +124,7 @@ final class SemaphoreQueues {
           if (queue.releasedMeanwhile()) {
             pump(queue);
           } else if (queue.idle()) {
-            drop(queue);
+            queues.drop(queue);
           }
         } else if (outcome.failed()) {
           // the call may still run in the store and hand the permit to next, whose caller has been answered
@@ -134,7 +134,7 @@ final class SemaphoreQueues {
           // released without a hand-over (the sizes differ): the head tries like any waiter
           pump(queue);
         } else if (queue.idle()) {
-          drop(queue);
+          queues.drop(queue);
         }
       })
       .compose(reply -> released(command.key(), command.lockKey(), reply));
@@ -169,7 +169,7 @@ final class SemaphoreQueues {
   void cancel(String requestId) {
     PermitWaiter waiter = cancellable.remove(requestId);
     if (waiter != null) {
-      giveUp(queues.get(waiter.command().key()), waiter, Outcomes.cancelled());
+      queues.giveUp(queues.get(waiter.command().key()), waiter, Outcomes.cancelled());
     }
   }
 
@@ -183,30 +183,24 @@ final class SemaphoreQueues {
 
   /** Notices may have been missed: let the heads of the keys {@code keys} accepts look again. */
   void recheck(Predicate<String> keys) {
-    List.copyOf(queues.values()).stream().filter(queue -> keys.test(queue.key())).forEach(this::pump);
+    queues.matching(keys).forEach(this::pump);
   }
 
   /** Answers every waiter 503 and refuses new acquires; used on shutdown. */
   void stop() {
     stopping = true;
     outages.stop();
-    failEveryWaiter(Outcomes.shuttingDown());
+    queues.failAll(Outcomes.shuttingDown());
   }
 
   /** Calls blocked here now. */
   int waiting() {
-    return queues.values().stream().mapToInt(KeyQueue::size).sum();
+    return queues.waiting();
   }
 
   /** Calls blocked here now, per key. */
   Map<String, Integer> waitingByKey() {
-    Map<String, Integer> counts = new HashMap<>();
-    queues.forEach((key, queue) -> {
-      if (queue.size() > 0) {
-        counts.put(key, queue.size());
-      }
-    });
-    return counts;
+    return queues.waitingByKey();
   }
 
   private void pump(KeyQueue<PermitWaiter> queue) {
@@ -215,7 +209,7 @@ final class SemaphoreQueues {
     }
     PermitWaiter head = queue.head();
     if (head == null) {
-      drop(queue);
+      queues.drop(queue);
       return;
     }
     SemaphoreCommand command = head.command();
@@ -248,9 +242,9 @@ final class SemaphoreQueues {
         }
         case FULL -> {
           if (queue.head() == null) {
-            drop(queue);
+            queues.drop(queue);
           } else {
-            head.armDeadline(() -> giveUp(queue, head, Outcomes.permitsHeld(command)));
+            head.armDeadline(() -> queues.giveUp(queue, head, Outcomes.permitsHeld(command)));
             if (queue.releasedMeanwhile()) {
               pump(queue);
             } else {
@@ -268,26 +262,6 @@ final class SemaphoreQueues {
    */
   private void giveBack(String key, String lockKey) {
     store.releasePermit(key, lockKey);
-  }
-
-  private void giveUp(KeyQueue<PermitWaiter> queue, PermitWaiter waiter, LockException why) {
-    waiter.fail(why);
-    if (queue != null) {
-      queue.remove(waiter);
-      if (queue.idle()) {
-        drop(queue);
-      }
-    }
-  }
-
-  private void drop(KeyQueue<PermitWaiter> queue) {
-    queue.cancelRecheck();
-    queues.remove(queue.key(), queue);
-  }
-
-  private void failEveryWaiter(LockException why) {
-    queues.values().forEach(queue -> queue.failAll(why));
-    queues.clear();
   }
 
   private static LockException refusal(String key, LockStore.OwnerReply reply) {

@@ -13,7 +13,6 @@ import io.isp.lock.metrics.Primitive;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -37,7 +36,7 @@ final class WaitQueues {
   private final Runnable waitingChanged;
   private final LockMetrics metrics;
   private final HoldTimes holds;
-  private final Map<String, KeyQueue<Waiter>> queues = new HashMap<>();
+  private final KeyQueues<Waiter> queues;
   /** Waiters that may be cancelled, by request id. */
   private final Map<String, Waiter> cancellable = new HashMap<>();
   private final OutageWatch outages;
@@ -56,7 +55,8 @@ final class WaitQueues {
     this.store = store;
     this.timers = timers;
     this.reclaimer = new GrantReclaimer<>(store::release, timers);
-    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), this::failEveryWaiter);
+    this.queues = new KeyQueues<>(timers);
+    this.outages = new OutageWatch(store::probe, timers, probePeriodMs, () -> !queues.isEmpty(), queues::failAll);
     this.waitingChanged = waitingChanged;
     this.metrics = metrics;
     this.holds = new HoldTimes(metrics, timers);
@@ -90,7 +90,7 @@ final class WaitQueues {
       cancellable.put(requestId, waiter);
       waiter.future().onComplete(done -> cancellable.remove(requestId, waiter));
     }
-    KeyQueue<Waiter> queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue<>(key, timers));
+    KeyQueue<Waiter> queue = queues.of(command.key());
     queue.add(waiter);
     if (queue.size() > 1 || queue.busy()) {
       // the head already has its wake-up pending (a recheck timer, a release notice or a hand-over),
@@ -145,7 +145,7 @@ final class WaitQueues {
           pump(queue);
         } else if (queue.idle()) {
           // refused (not the owner) after the waiter it was meant for gave up: nobody is left to wake
-          drop(queue);
+          queues.drop(queue);
         }
       })
       .compose(reply -> released(command.key(), command.lockKey(), reply));
@@ -188,12 +188,12 @@ final class WaitQueues {
 
   /** Notices may have been missed (while unsubscribed): let every head look again. */
   void recheckAll() {
-    List.copyOf(queues.values()).forEach(this::pump);
+    queues.matching(key -> true).forEach(this::pump);
   }
 
   /** Notices for some keys may have been missed (their channel was only now subscribed): let those heads look again. */
   void recheck(Predicate<String> keys) {
-    List.copyOf(queues.values()).stream().filter(queue -> keys.test(queue.key())).forEach(this::pump);
+    queues.matching(keys).forEach(this::pump);
   }
 
   /** Answers every waiter 503 and refuses new locks; used on shutdown. */
@@ -201,23 +201,17 @@ final class WaitQueues {
     stopping = true;
     outages.stop();
     reclaimer.stop();
-    failEveryWaiter(Outcomes.shuttingDown());
+    queues.failAll(Outcomes.shuttingDown());
   }
 
   /** Calls blocked here now. */
   int waiting() {
-    return queues.values().stream().mapToInt(KeyQueue::size).sum();
+    return queues.waiting();
   }
 
   /** Calls blocked here now, per key. */
   Map<String, Integer> waitingByKey() {
-    Map<String, Integer> counts = new HashMap<>();
-    queues.forEach((key, queue) -> {
-      if (queue.size() > 0) {
-        counts.put(key, queue.size());
-      }
-    });
-    return counts;
+    return queues.waitingByKey();
   }
 
   /** Keys with a queue (for tests: none once every waiter is answered). */
@@ -231,7 +225,7 @@ final class WaitQueues {
     }
     Waiter head = queue.head();
     if (head == null) {
-      drop(queue);
+      queues.drop(queue);
       return;
     }
     queue.cancelRecheck();
@@ -266,7 +260,7 @@ final class WaitQueues {
       }
     }
     if (queue.head() == null) {
-      drop(queue);
+      queues.drop(queue);
       return;
     }
     head.armDeadline(() -> giveUp(queue, head, Outcomes.lockHeld(head.command())));
@@ -289,7 +283,7 @@ final class WaitQueues {
       // it gave up while the lock was being taken for it: give the lock straight back
       reclaimer.reclaim(queue.key(), waiter.lockKey(), waiter.ttlMs()).onComplete(ignored -> pump(queue));
     } else if (queue.head() == null) {
-      drop(queue);
+      queues.drop(queue);
     } else if (waiter.reads()) {
       // readers share the lock: a reader next in line may get in beside this one at once; a writer
       // tries at once too, so that it registers behind the readers before more of them (from any
@@ -306,26 +300,10 @@ final class WaitQueues {
    */
   private void giveUp(KeyQueue<Waiter> queue, Waiter waiter, LockException why) {
     boolean wasWaiting = !waiter.settled();
-    waiter.fail(why);
+    queues.giveUp(queue, waiter, why);
     if (wasWaiting && waiter.mayHoldBackReaders()) {
       withdraw(waiter);
     }
-    if (queue != null) {
-      queue.remove(waiter);
-      if (queue.idle()) {
-        drop(queue);
-      }
-    }
-  }
-
-  private void drop(KeyQueue<Waiter> queue) {
-    queue.cancelRecheck();
-    queues.remove(queue.key(), queue);
-  }
-
-  private void failEveryWaiter(LockException why) {
-    queues.values().forEach(queue -> queue.failAll(why));
-    queues.clear();
   }
 
   private Future<Released> released(String key, String lockKey, LockStore.OwnerReply reply) {
