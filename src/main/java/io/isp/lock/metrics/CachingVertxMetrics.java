@@ -34,10 +34,13 @@ final class CachingVertxMetrics implements VertxMetrics {
   private final CachedHttpServerMeters httpServer;
   private final MeterRegistry registry;
   private final MetricsNaming naming;
+  private final CoarseClock clock;
 
-  CachingVertxMetrics(VertxMetrics micrometer, MeterRegistry registry) {
+  /** {@code clock}: {@code registry}'s, to be kept ticking by the Vert.x these metrics are for. */
+  CachingVertxMetrics(VertxMetrics micrometer, MeterRegistry registry, CoarseClock clock) {
     this.micrometer = micrometer;
     this.registry = registry;
+    this.clock = clock;
     this.naming = MicrometerMetricsOptions.DEFAULT_METRICS_NAMING;
     // one set of meters for every HTTP server of this Vert.x (API and management port, each verticle
     // instance's), as in vertx-micrometer: the label set has no local address
@@ -91,6 +94,7 @@ final class CachingVertxMetrics implements VertxMetrics {
 
   @Override
   public void vertxCreated(Vertx vertx) {
+    clock.tickWith(vertx);
     micrometer.vertxCreated(vertx);
   }
 

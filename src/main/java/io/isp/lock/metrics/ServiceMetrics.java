@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.micrometer.Label;
@@ -19,7 +20,8 @@ import java.util.function.IntSupplier;
 /**
  * The metrics of one service instance ({@code metrics.enabled}): a Prometheus registry of its own
  * that Vert.x's metrics SPI (vertx-micrometer-metrics), the JVM and process binders and
- * {@link LockMetrics} all write to, and {@code /metrics} renders. Disabled: no registry, no SPI in
+ * {@link LockMetrics} all write to, and {@code /metrics} renders; its clock is a {@link CoarseClock} that
+ * the Vert.x built with {@link #vertxMetricsFactory()} keeps ticking. Disabled: no registry, no SPI in
  * Vert.x, and {@link LockMetrics#NONE}.
  */
 public final class ServiceMetrics {
@@ -36,13 +38,15 @@ public final class ServiceMetrics {
   static final EnumSet<Label> LABELS = EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
     Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME);
 
-  private static final ServiceMetrics DISABLED = new ServiceMetrics(null, LockMetrics.NONE);
+  private static final ServiceMetrics DISABLED = new ServiceMetrics(null, null, LockMetrics.NONE);
 
   private final PrometheusMeterRegistry registry;
+  private final CoarseClock clock;
   private final LockMetrics lock;
 
-  private ServiceMetrics(PrometheusMeterRegistry registry, LockMetrics lock) {
+  private ServiceMetrics(PrometheusMeterRegistry registry, CoarseClock clock, LockMetrics lock) {
     this.registry = registry;
+    this.clock = clock;
     this.lock = lock;
   }
 
@@ -50,10 +54,11 @@ public final class ServiceMetrics {
     if (!config.metricsEnabled()) {
       return DISABLED;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CoarseClock clock = new CoarseClock();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
     // the JVM binders come with Vert.x's (jvmMetricsEnabled); this one it does not bind
     new FileDescriptorMetrics().bindTo(registry);
-    return new ServiceMetrics(registry, new MicrometerLockMetrics(registry));
+    return new ServiceMetrics(registry, clock, new MicrometerLockMetrics(registry));
   }
 
   public static ServiceMetrics disabled() {
@@ -101,6 +106,6 @@ public final class ServiceMetrics {
       return Optional.empty();
     }
     MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
-    return Optional.of(options -> new CachingVertxMetrics(micrometer.metrics(options), registry));
+    return Optional.of(options -> new CachingVertxMetrics(micrometer.metrics(options), registry, clock));
   }
 }

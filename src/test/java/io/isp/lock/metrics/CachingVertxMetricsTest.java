@@ -105,7 +105,7 @@ class CachingVertxMetricsTest {
 
   private static Vertx vertx(PrometheusMeterRegistry registry, boolean cached) {
     MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
-    VertxMetricsFactory factory = cached ? options -> new CachingVertxMetrics(micrometer.metrics(options), registry) : micrometer;
+    VertxMetricsFactory factory = cached ? options -> new CachingVertxMetrics(micrometer.metrics(options), registry, new CoarseClock()) : micrometer;
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
       .setRegistryName("caching-test-" + UUID.randomUUID())
       .setLabels(EnumSet.copyOf(ServiceMetrics.LABELS)));
