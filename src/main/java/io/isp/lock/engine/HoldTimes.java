@@ -64,18 +64,22 @@ final class HoldTimes {
     }
     long arrival = timers.nanoTime();
     return acquire.get().andThen(outcome -> {
-      metrics.waited(primitive, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), timers.nanoTime() - arrival);
+      long end = timers.nanoTime();
+      metrics.waited(primitive, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), end - arrival);
       if (outcome.succeeded()) {
-        granted(lockKeyOf.apply(outcome.result()), ttlMs, primitive);
+        granted(lockKeyOf.apply(outcome.result()), ttlMs, primitive, end);
       }
     });
   }
 
   void granted(String lockKey, long ttlMs, Primitive primitive) {
-    if (!metrics.enabled()) {
-      return;
+    if (metrics.enabled()) {
+      granted(lockKey, ttlMs, primitive, timers.nanoTime());
     }
-    long now = timers.nanoTime();
+  }
+
+  /** {@code now}: the grant's time, read once for the wait that ends and the hold that starts. */
+  private void granted(String lockKey, long ttlMs, Primitive primitive, long now) {
     forgetExpired(now);
     if (held.size() >= maxTracked) {
       Iterator<?> oldest = held.values().iterator();
