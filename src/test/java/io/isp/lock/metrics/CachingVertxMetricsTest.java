@@ -63,6 +63,29 @@ class CachingVertxMetricsTest {
     }
   }
 
+  @Test
+  void addressesMadeAnewForEachMessageCountAsOne() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = vertx(registry, true);
+    try {
+      vertx.eventBus().consumer("made.anew", message -> { });
+      vertx.eventBus().consumer("constant", message -> { });
+      int messages = 3 * InstanceCache.CAPACITY;
+      for (int i = 0; i < messages; i++) {
+        // a new String each time: more instances than the cache by reference keeps
+        vertx.eventBus().send(new StringBuilder("made.").append("anew").toString(), i);
+        vertx.eventBus().send("constant", i);
+      }
+      await().atMost(10, TimeUnit.SECONDS).until(() -> registry.scrape().contains(
+          "vertx_eventbus_processed_total{address=\"made.anew\",side=\"local\"} " + messages + ".0")
+        && registry.scrape().contains("vertx_eventbus_processed_total{address=\"constant\",side=\"local\"} " + messages + ".0"));
+      assertThat(registry.scrape().lines().filter(line -> line.startsWith("vertx_eventbus_sent_total{address=\"made.anew\"")))
+        .containsExactly("vertx_eventbus_sent_total{address=\"made.anew\",side=\"local\"} " + messages + ".0");
+    } finally {
+      get(vertx.close());
+    }
+  }
+
   /** Runs a fixed mix of HTTP requests and event-bus messages and returns the Vert.x series with their counts. */
   private static SortedSet<String> traffic(boolean cached) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
