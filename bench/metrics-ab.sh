@@ -8,6 +8,8 @@
 #   ROUNDS=10 DURATION=10 CLIENTS=64 INITIAL_WARMUP=30 bash bench/metrics-ab.sh
 #   OFF_JAR=/path/old.jar OFF_METRICS=true bash bench/metrics-ab.sh   # two builds, both with metrics:
 #        "on" is SERVICE_JAR, "off" the old build (the columns keep their names)
+#   SCENARIO=semaphore bash bench/metrics-ab.sh   # another HTTP row's scenario of the bench jar
+#        (uncontended, the default; hotkey, readwrite, semaphore)
 #
 # Uses target/isp-lock-service.jar and bench/target/isp-lock-bench.jar as they are (build them first:
 # ./mvnw -B -q install -DskipTests && ./mvnw -B -q -f bench/pom.xml package), its own redis-server
@@ -19,7 +21,7 @@ SERVICE_JAR=${SERVICE_JAR:-$ROOT/target/isp-lock-service.jar}
 OFF_JAR=${OFF_JAR:-$SERVICE_JAR}
 OFF_METRICS=${OFF_METRICS:-false}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/isp-lock-bench.jar}
-ROUNDS=${ROUNDS:-6} WARMUP=${WARMUP:-2} DURATION=${DURATION:-8} CLIENTS=${CLIENTS:-64}
+ROUNDS=${ROUNDS:-6} WARMUP=${WARMUP:-2} DURATION=${DURATION:-8} CLIENTS=${CLIENTS:-64} SCENARIO=${SCENARIO:-uncontended}
 # before the rounds, each service runs this long unrecorded, so that its JIT has compiled the hot path
 # (on a starved machine that takes far longer than the usual few seconds)
 INITIAL_WARMUP=${INITIAL_WARMUP:-10}
@@ -73,7 +75,7 @@ if [[ $OFF_METRICS == false ]]; then
 fi
 
 run() { # side, id, warm-up, duration
-  java -Xms1g -Xmx1g -XX:+UseSerialGC -jar "$BENCH_JAR" uncontended --id "$2" --port "${PORT[$1]}" \
+  java -Xms1g -Xmx1g -XX:+UseSerialGC -jar "$BENCH_JAR" "$SCENARIO" --id "$2" --port "${PORT[$1]}" \
     --service-pid "${SERVICE_PID[$1]}" --redis-pid "$REDIS_PID" --quiet-wait 0 --clients "$CLIENTS" \
     --warmup "$3" --duration "$4" --rows "$WORK/rows.jsonl" 2>/dev/null
 }
@@ -88,10 +90,10 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-python3 - "$WORK/rows.jsonl" "$ROUNDS" "$CLIENTS" <<'PY'
+python3 - "$WORK/rows.jsonl" "$ROUNDS" "$CLIENTS" "$SCENARIO" <<'PY'
 import json, statistics, sys
 rows = {r["id"]: r for r in map(json.loads, open(sys.argv[1]))}
-rounds, clients = int(sys.argv[2]), sys.argv[3]
+rounds, clients, scenario = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 print(f"| round | on: pairs/s | off: pairs/s | on/off pairs/s | on: CPU s/10k | off: CPU s/10k | on/off CPU per pair | others' share on / off |")
 print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 rate, cpu = [], []
@@ -102,6 +104,6 @@ for r in range(1, rounds + 1):
     share = lambda row: f'{row["metrics"].get("othersShare", 0) * 100:.0f} %'
     print(f'| {r} | {on["pairsPerSec"]:,.0f} | {off["pairsPerSec"]:,.0f} | {rate[-1]:.3f} | {on["cpuPer10k"]:.3f} | {off["cpuPer10k"]:.3f} | {cpu[-1]:.3f} | {share(on)} / {share(off)} |')
 print()
-print(f"a{clients}, {rounds} rounds: median on/off pairs/s {statistics.median(rate):.3f} (range {min(rate):.3f}..{max(rate):.3f}); "
+print(f"{scenario}, {clients} clients, {rounds} rounds: median on/off pairs/s {statistics.median(rate):.3f} (range {min(rate):.3f}..{max(rate):.3f}); "
       f"median on/off service CPU per pair {statistics.median(cpu):.3f} (range {min(cpu):.3f}..{max(cpu):.3f})")
 PY

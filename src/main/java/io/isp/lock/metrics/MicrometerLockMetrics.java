@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code isp_lock_requests_total}, {@code isp_lock_wait_seconds}, {@code isp_lock_hold_seconds},
  * {@code isp_lock_waiters}, {@code isp_lock_handoffs_total}, {@code isp_lock_redis_errors_total} and
  * {@code isp_lock_redis_master_changes_total}; all but the Redis ones by {@code primitive} too. Meters
- * are looked up once per label set and kept: a lock call costs a map read or two and an increment,
- * not a registry lookup.
+ * are looked up once per label set and kept: a lock call costs a reference found in a small array or
+ * two ({@link InstanceCache}) and an increment, not a registry lookup.
  */
 public final class MicrometerLockMetrics implements LockMetrics {
 
