@@ -32,8 +32,6 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
   private final MeterRegistry registry;
   private final MetricsNaming names;
   private final Map<String, Address> addresses = new ConcurrentHashMap<>();
-  /** The service's addresses are constants: found by reference before {@link #addresses} by equality. */
-  private final InstanceCache<Address> byInstance = new InstanceCache<>();
   /** The adders the gauges read, by meter name and tags. */
   private final Map<String, LongAdder> gauges = new ConcurrentHashMap<>();
 
@@ -42,17 +40,13 @@ final class CachedEventBusMetrics implements EventBusMetrics<CachedEventBusMetri
     this.names = names;
   }
 
-  /** Null for Vert.x's internal addresses (a reply's is a new string each time), which are not measured. */
+  /** Null for Vert.x's internal addresses, which are not measured. */
   private Address address(String address) {
-    Address meters = byInstance.get(address);
-    if (meters != null) {
-      return meters;
-    }
     if (address.startsWith("__vertx.")) {
       return null;
     }
-    meters = addresses.get(address);
-    return byInstance.remember(address, meters != null ? meters : addresses.computeIfAbsent(address, Address::new));
+    Address meters = addresses.get(address);
+    return meters != null ? meters : addresses.computeIfAbsent(address, Address::new);
   }
 
   @Override

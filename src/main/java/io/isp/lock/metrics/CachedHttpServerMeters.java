@@ -28,8 +28,6 @@ final class CachedHttpServerMeters {
   private final MeterRegistry registry;
   private final MetricsNaming names;
   private final Map<String, MethodMeters> byMethod = new ConcurrentHashMap<>();
-  /** A method's name is Netty's one String for it: found by reference before {@link #byMethod}. */
-  private final InstanceCache<MethodMeters> byMethodInstance = new InstanceCache<>();
 
   CachedHttpServerMeters(MeterRegistry registry, MetricsNaming names) {
     this.registry = registry;
@@ -37,12 +35,8 @@ final class CachedHttpServerMeters {
   }
 
   MethodMeters method(String method) {
-    MethodMeters meters = byMethodInstance.get(method);
-    if (meters != null) {
-      return meters;
-    }
-    meters = byMethod.get(method);
-    return byMethodInstance.remember(method, meters != null ? meters : byMethod.computeIfAbsent(method, MethodMeters::new));
+    MethodMeters meters = byMethod.get(method);
+    return meters != null ? meters : byMethod.computeIfAbsent(method, MethodMeters::new);
   }
 
   /** The meters of one HTTP method, and the response meters of its routes. */
@@ -54,8 +48,6 @@ final class CachedHttpServerMeters {
     private volatile Counter resets;
     private final String method;
     private final Map<String, RouteMeters> byRoute = new ConcurrentHashMap<>();
-    /** vertx-web reports a route by its one template String: found by reference before {@link #byRoute}. */
-    private final InstanceCache<RouteMeters> byRouteInstance = new InstanceCache<>();
 
     private MethodMeters(String method) {
       this.method = method;
@@ -82,10 +74,9 @@ final class CachedHttpServerMeters {
     }
 
     ResponseMeters response(String route, int code) {
-      RouteMeters meters = byRouteInstance.get(route);
+      RouteMeters meters = byRoute.get(route);
       if (meters == null) {
-        meters = byRoute.get(route);
-        meters = byRouteInstance.remember(route, meters != null ? meters : byRoute.computeIfAbsent(route, RouteMeters::new));
+        meters = byRoute.computeIfAbsent(route, RouteMeters::new);
       }
       return meters.code(code);
     }

@@ -24,10 +24,10 @@ import io.vertx.micrometer.MetricsNaming;
  * on every request: the HTTP server's per-request meters and the event bus's per-message meters.
  * vertx-micrometer looks those meters up in the registry by their tags on every request and every
  * message (building the tags and the meter id each time); here each label set's meters are looked
- * up once and kept, so a request or a message costs a lookup by reference ({@link InstanceCache})
- * and the increments. Same names, labels, types and meanings as vertx-micrometer's; everything else
- * (connections, bytes, pools, the Redis client, JVM) is vertx-micrometer's own. The registry's
- * clock ({@link CoarseClock}) is ticked by the Vert.x these metrics are created for.
+ * up once and kept, so a request or a message costs a map read and the increments. Same names,
+ * labels, types and meanings as vertx-micrometer's; everything else (connections, bytes, pools, the
+ * Redis client, JVM) is vertx-micrometer's own. The registry's clock ({@link CoarseClock}) is ticked
+ * by the Vert.x these metrics are created for.
  */
 final class CachingVertxMetrics implements VertxMetrics {
 

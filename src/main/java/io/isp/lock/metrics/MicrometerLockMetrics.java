@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code isp_lock_requests_total}, {@code isp_lock_wait_seconds}, {@code isp_lock_hold_seconds},
  * {@code isp_lock_waiters}, {@code isp_lock_handoffs_total}, {@code isp_lock_redis_errors_total} and
  * {@code isp_lock_redis_master_changes_total}; all but the Redis ones by {@code primitive} too. Meters
- * are looked up once per label set and kept: a lock call costs a reference found in a small array or
- * two ({@link InstanceCache}) and an increment, not a registry lookup.
+ * are looked up once per label set and kept: a lock call costs a map read or two and an increment,
+ * not a registry lookup.
  */
 public final class MicrometerLockMetrics implements LockMetrics {
 
@@ -116,9 +116,6 @@ public final class MicrometerLockMetrics implements LockMetrics {
     private final String primitive;
     private final Map<String, Map<String, Counter>> requests = new ConcurrentHashMap<>();
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
-    /** Operations and outcomes are constants: found by reference before the maps above. */
-    private final InstanceCache<InstanceCache<Counter>> requestsByInstance = new InstanceCache<>();
-    private final InstanceCache<Timer> waitsByInstance = new InstanceCache<>();
     private final Timer hold;
     /** Held here: a Micrometer gauge keeps only a weak reference to what it reads. */
     private final AtomicInteger waiting = new AtomicInteger();
@@ -146,20 +143,6 @@ public final class MicrometerLockMetrics implements LockMetrics {
     }
 
     Counter request(String op, String outcome) {
-      InstanceCache<Counter> outcomes = requestsByInstance.get(op);
-      Counter counter = outcomes == null ? null : outcomes.get(outcome);
-      if (counter != null) {
-        return counter;
-      }
-      counter = registered(op, outcome);
-      if (outcomes == null) {
-        outcomes = requestsByInstance.remember(op, new InstanceCache<>());
-      }
-      return outcomes.remember(outcome, counter);
-    }
-
-    /** The counter by equality: registered the first time its operation and outcome are seen. */
-    private Counter registered(String op, String outcome) {
       Map<String, Counter> byOutcome = requests.get(op);
       if (byOutcome == null) {
         byOutcome = requests.computeIfAbsent(op, o -> new ConcurrentHashMap<>());
@@ -174,14 +157,6 @@ public final class MicrometerLockMetrics implements LockMetrics {
     }
 
     Timer wait(String outcome) {
-      Timer timer = waitsByInstance.get(outcome);
-      if (timer == null) {
-        timer = waitsByInstance.remember(outcome, registeredWait(outcome));
-      }
-      return timer;
-    }
-
-    private Timer registeredWait(String outcome) {
       Timer timer = waits.get(outcome);
       return timer != null ? timer : waits.computeIfAbsent(outcome, o -> Timer.builder(WAIT)
         .description("From a lock (or permit) request's arrival to its grant (granted) or its give-up (the problem code)")

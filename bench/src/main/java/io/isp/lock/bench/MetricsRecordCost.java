@@ -28,10 +28,14 @@ import java.util.Optional;
  * its connection's, and the {@code isp_lock_*} ones; per pair the wait and the hold), into the
  * meters the service builds ({@link ServiceMetrics}). Unlike an end-to-end run this does not depend on
  * how busy the machine is, so two builds can be compared to a few nanoseconds; what it leaves out is
- * what metrics cost around their records (cache misses, the grant-time map, the larger code).
+ * what metrics cost around their records (the grant-time map, the larger code), and, unless asked
+ * for, cache misses: in the service the meters are rarely still in the CPU's caches from the previous
+ * request, because every pair allocates and touches tens of kilobytes. {@code cold KB} writes through
+ * that many kilobytes between pairs, so that the meters are read from further away; run it with the
+ * parts {@code none} too, and subtract.
  *
- * <pre>java -cp isp-lock-service.jar:isp-lock-bench.jar io.isp.lock.bench.MetricsRecordCost [pairs per round] [parts]</pre>
- * parts: a comma-separated subset of {@code http,eventbus,redis,lock} (default all).
+ * <pre>java -cp isp-lock-service.jar:isp-lock-bench.jar io.isp.lock.bench.MetricsRecordCost [pairs per round] [parts] [cold KB]</pre>
+ * parts: a comma-separated subset of {@code http,eventbus,redis,lock} (default all), or {@code none}.
  */
 public final class MetricsRecordCost {
 
@@ -47,6 +51,7 @@ public final class MetricsRecordCost {
   public static void main(String[] args) {
     long pairs = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
     List<String> parts = List.of((args.length > 1 ? args[1] : "http,eventbus,redis,lock").split(","));
+    long[] sweep = new long[(args.length > 2 ? Integer.parseInt(args[2]) : 0) * 1024 / Long.BYTES];
     ServiceMetrics metrics = ServiceMetrics.create(new ManagementConfig(Optional.empty(), true));
     VertxMetrics vertx = metrics.vertxMetricsFactory().orElseThrow().metrics(metrics.vertxOptions(new VertxOptions()));
     HttpServerMetrics http = vertx.createHttpServerMetrics(new HttpServerOptions(), SocketAddress.inetSocketAddress(8080, "127.0.0.1"));
@@ -69,6 +74,9 @@ public final class MetricsRecordCost {
     for (int round = 1; round <= ROUNDS; round++) {
       long start = System.nanoTime();
       for (long pair = 0; pair < pairs; pair++) {
+        for (int i = 0; i < sweep.length; i += 64 / Long.BYTES) {
+          sweep[i]++;
+        }
         for (int call = 0; call < 2; call++) {
           Object exchange = null;
           if (withHttp) {
