@@ -108,6 +108,15 @@ abstract sealed class RedisKeys {
   /** The prefix that list.lua appends a user key to for its fencing token; "" when it cannot (tags differ per slot). */
   abstract String fencePrefixForList();
 
+  /** The same for a read-locked key's readers and their tokens: {@link #readers}, {@link #readerTokens} less the key. */
+  final String readersPrefixForList() {
+    return fencePrefixForList().isEmpty() ? "" : internal("fence-readers", "");
+  }
+
+  final String readerTokensPrefixForList() {
+    return fencePrefixForList().isEmpty() ? "" : internal("fence-readers-tokens", "");
+  }
+
   static final class Single extends RedisKeys {
 
     private Single(String prefix) {

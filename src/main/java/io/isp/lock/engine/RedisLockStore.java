@@ -183,7 +183,8 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
     String lockKeys = prefix + "::";
     Future<LockPage> page = scripts.runOn(shards.get(from.shard()), LuaScript.LIST,
         ScanCursor.globEscape(lockKeys + query.prefix()) + "*",
-        from.redisCursor(), Integer.toString(query.limit()), from.after(), lockKeys, keys.fencePrefixForList())
+        from.redisCursor(), Integer.toString(query.limit()), from.after(), lockKeys, keys.fencePrefixForList(),
+        keys.readersPrefixForList(), keys.readerTokensPrefixForList())
       .map(reply -> {
         List<LockPage.Entry> locks = new ArrayList<>();
         for (int i = 2; i + 2 < reply.size(); i += 3) {
@@ -201,15 +202,16 @@ final class RedisLockStore implements LockStore, SemaphoreStore, MultiLockStore 
     return bounded(keys.sharded() ? page.compose(this::withFencingTokens) : page).recover(this::failure);
   }
 
+  /** Each lock's token as its status tells it (the holder's, or a read lock's newest reader's), read per key. */
   private Future<LockPage> withFencingTokens(LockPage page) {
-    List<Future<Response>> tokens = new ArrayList<>();
-    page.locks().forEach(lock -> tokens.add(master.send(Request.cmd(Command.GET).arg(keys.fence(lock.key())))));
-    return Future.all(tokens).map(read -> {
+    List<Future<LockStatus>> statuses = new ArrayList<>();
+    page.locks().forEach(lock -> statuses.add(status(lock.key())));
+    return Future.all(statuses).map(read -> {
       List<LockPage.Entry> locks = new ArrayList<>();
-      for (int i = 0; i < tokens.size(); i++) {
+      for (int i = 0; i < statuses.size(); i++) {
         LockPage.Entry lock = page.locks().get(i);
-        Response token = read.resultAt(i);
-        locks.add(new LockPage.Entry(lock.key(), lock.ttlMs(), token == null ? null : token.toLong()));
+        LockStatus status = read.resultAt(i);
+        locks.add(new LockPage.Entry(lock.key(), lock.ttlMs(), status.fencingToken()));
       }
       return new LockPage(locks, page.cursor());
     });

@@ -24,7 +24,7 @@ public enum LuaScript {
   EXTEND("extend.lua", 4, "owner.lua", "holders.lua", "readers.lua"),
   STATUS("status.lua", 5, "holders.lua", "readers.lua"),
   FORCE_UNLOCK("force_unlock.lua", 4, "readers.lua"),
-  LIST("list.lua", 0),
+  LIST("list.lua", 0, "holders.lua", "readers.lua"),
   SEMAPHORE_ACQUIRE("semaphore_acquire.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
   SEMAPHORE_RELEASE("semaphore_release.lua", 3, "fencing.lua", "holders.lua", "semaphore.lua"),
   SEMAPHORE_EXTEND("semaphore_extend.lua", 2, "holders.lua", "semaphore.lua"),

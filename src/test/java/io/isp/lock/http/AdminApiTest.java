@@ -131,6 +131,23 @@ class AdminApiTest {
     }
 
     @Test
+    @DisplayName("a read-locked key is listed with its newest reader's fencing token, as its status gives it")
+    void readLocked() {
+      long newest = 0;
+      for (int reader = 0; reader < 3; reader++) {
+        HttpResult lock = service.post(API + "/lock", new JsonObject().put("key", "read-listed").put("ttl", 60)
+          .put("mode", "read").encode(), "Content-Type", "application/json", "X-Application-Token", CLIENT);
+        assertThat(lock.status()).as(lock.toString()).isEqualTo(200);
+        assertThat(lock.json().getLong("fencingToken")).isGreaterThan(newest);
+        newest = lock.json().getLong("fencingToken");
+      }
+      JsonArray listed = list("read-listed", 10).getJsonArray("locks");
+      assertThat(listed.size()).isEqualTo(1);
+      assertThat(listed.getJsonObject(0).getLong("fencingToken")).isEqualTo(newest);
+      assertThat(get(API + "/locks/read-listed").json().getLong("fencingToken")).isEqualTo(newest);
+    }
+
+    @Test
     @DisplayName("pages through more than one page: every lock exactly once, then cursor null")
     void paging() {
       Set<String> expected = new HashSet<>();

@@ -178,14 +178,23 @@ class ClusterModeTest {
   }
 
   @Test
-  @DisplayName("listing walks every master: each lock once, with its fencing token")
+  @DisplayName("listing walks every master: each lock once, with its fencing token (a read lock's: its newest reader's)")
   void listing() {
     Map<String, Long> expected = new LinkedHashMap<>();
-    List<String> lockKeys = new ArrayList<>();
+    Map<String, String> lockKeys = new LinkedHashMap<>();
     for (int i = 0; i < 14; i++) {
       HttpResult lock = service.lock("listed-" + i, 60);
       expected.put("listed-" + i, lock.json().getLong("fencingToken"));
-      lockKeys.add(lock.json().getString("lockKey"));
+      lockKeys.put(lock.json().getString("lockKey"), "listed-" + i);
+    }
+    for (int i = 0; i < 4; i++) {
+      String key = "listed-read-" + i;
+      for (int reader = 0; reader < 2; reader++) {
+        HttpResult lock = service.post(API + "/lock", new JsonObject().put("key", key).put("ttl", 60).put("mode", "read").encode());
+        assertThat(lock.status()).as(lock.toString()).isEqualTo(200);
+        expected.put(key, lock.json().getLong("fencingToken"));
+        lockKeys.put(lock.json().getString("lockKey"), key);
+      }
     }
     Map<String, Long> seen = new LinkedHashMap<>();
     String cursor = null;
@@ -200,9 +209,7 @@ class ClusterModeTest {
       pages++;
     } while (cursor != null && pages < 100);
     assertThat(seen).isEqualTo(expected);
-    for (int i = 0; i < 14; i++) {
-      assertThat(service.unlock("listed-" + i, lockKeys.get(i)).status()).isEqualTo(200);
-    }
+    lockKeys.forEach((lockKey, key) -> assertThat(service.unlock(key, lockKey).status()).isEqualTo(200));
   }
 
   @Test
