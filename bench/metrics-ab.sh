@@ -27,29 +27,11 @@ ROUNDS=${ROUNDS:-6} WARMUP=${WARMUP:-2} DURATION=${DURATION:-8} CLIENTS=${CLIENT
 INITIAL_WARMUP=${INITIAL_WARMUP:-10}
 [[ -f "$SERVICE_JAR" && -f "$BENCH_JAR" ]] || { echo "build the jars first (see the header)" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/isp-lock-metrics-ab.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+WORK_NAME=metrics-ab
+# shellcheck source=own-redis.sh
+source "$ROOT/bench/own-redis.sh"
 log() { echo "[metrics-ab $(date +%H:%M:%S)] $*" >&2; }
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    if [[ -z "$(ss -Hltn "sport = :$port")" ]]; then echo "$port"; return 0; fi
-  done
-  exit 1
-}
-
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-PIDS+=("$REDIS_PID")
-until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do sleep 0.1; done
+start_redis
 
 declare -A PORT SERVICE_PID
 for side in on off; do

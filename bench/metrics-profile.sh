@@ -20,27 +20,10 @@ BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/isp-lock-bench.jar}
 WARMUP=${WARMUP:-25} DURATION=${DURATION:-60} CLIENTS=${CLIENTS:-64}
 [[ -f "$SERVICE_JAR" && -f "$BENCH_JAR" ]] || { echo "build the jars first (see bench/metrics-ab.sh)" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/isp-lock-metrics-profile.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    if [[ -z "$(ss -Hltn "sport = :$port")" ]]; then echo "$port"; return 0; fi
-  done
-  exit 1
-}
-
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-PIDS+=("$!")
-until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do sleep 0.1; done
+WORK_NAME=metrics-profile
+# shellcheck source=own-redis.sh
+source "$ROOT/bench/own-redis.sh"
+start_redis
 PORT=$(free_port)
 METRICS_ENABLED=true java -XX:StartFlightRecording=filename="$WORK/service.jfr",settings=profile,delay="${WARMUP}s",duration="${DURATION}s" \
   -DlogLevel=warn -Dredis.server="127.0.0.1:$REDIS_PORT" -Dredis.prefix=profile -Dhttp.host=127.0.0.1 -Dhttp.port="$PORT" \
