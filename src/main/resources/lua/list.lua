@@ -12,7 +12,8 @@
 -- Each call reads at most 10 SCAN batches, so that it never blocks Redis for long: a page may hold
 -- fewer locks than asked for while more follow.
 -- This is the one script that reaches keys it is not given: SCAN finds them.
--- The token status.lua would report for the lock key {@code key}: the holder's, or with readers the
+
+-- The token status.lua would report for the lock key `key`: the holder's, or with readers the
 -- newest live reader's. Expired readers are skipped, not pruned: this script writes nothing.
 local function fencing_token(key, user_key)
   if redis.call('GET', key) ~= READERS then
