@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -100,7 +101,9 @@ class CachingVertxMetricsTest {
       router.get("/c").handler(ctx -> vertx.eventBus().request("refuse", "x")
         .onComplete(reply -> ctx.response().setStatusCode(409).end()));
       HttpServer server = get(vertx.createHttpServer().requestHandler(router).listen(0));
-      HttpClient client = vertx.createHttpClient();
+      // a connection per request: some of these answers (404, 405) come before their request's body
+      // is read, and once in CI a request sent next on a reused connection never got its answer
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       for (String call : List.of("GET /a", "GET /a", "POST /b/1", "POST /b/22", "GET /c", "GET /none", "PUT /a")) {
         String[] parts = call.split(" ");
         get(client.request(HttpMethod.valueOf(parts[0]), server.actualPort(), "127.0.0.1", parts[1])
