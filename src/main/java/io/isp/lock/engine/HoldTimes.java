@@ -14,20 +14,24 @@ import java.util.function.Supplier;
  * How long locks are held, from grant to an unlock through this service ({@code isp_lock_hold_seconds}).
  * Remembers each lock this instance granted until its unlock or its expiry: a lock never unlocked
  * here (it expired, it was force-unlocked, its holder unlocks through another instance) is forgotten
- * once its TTL has passed, and never more than {@link #MAX_TRACKED} are remembered at once, the
- * oldest going first. Keyed by lockKey, which never leaves this class. One event loop; nothing at all
- * when metrics are off.
+ * at a grant once its TTL has passed (looked for at most every 100 ms), and never more than
+ * {@link #MAX_TRACKED} are remembered at once, the oldest going first. Keyed by lockKey, which never
+ * leaves this class. One event loop; nothing at all when metrics are off.
  */
 final class HoldTimes {
 
   /** About 100 bytes each: at most ~10 MB however many locks are granted and never unlocked here. */
   static final int MAX_TRACKED = 100_000;
+  /** Expired entries are looked for at most this often (a grant costs no walk of the map), 100 ms. */
+  static final long SWEEP_EVERY_NS = 100_000_000L;
 
   private final LockMetrics metrics;
   private final Timers timers;
   private final int maxTracked;
   /** lockKey → its grant; in grant order, so the oldest come first. */
   private final LinkedHashMap<String, Grant> held = new LinkedHashMap<>();
+  /** When expired entries were last looked for (monotonic ns). */
+  private long lastSweep;
 
   /** When a lock was granted and when it expires, monotonic nanoseconds, and what kind of lock it is. */
   private static final class Grant {
@@ -51,6 +55,7 @@ final class HoldTimes {
     this.metrics = metrics;
     this.timers = timers;
     this.maxTracked = maxTracked;
+    this.lastSweep = timers.nanoTime() - SWEEP_EVERY_NS;
   }
 
   /**
@@ -63,7 +68,8 @@ final class HoldTimes {
       return acquire.get();
     }
     long arrival = timers.nanoTime();
-    return acquire.get().andThen(outcome -> {
+    // a listener on the acquisition's own future, which the caller then composes: no future of its own
+    return acquire.get().onComplete(outcome -> {
       long end = timers.nanoTime();
       metrics.waited(primitive, outcome.succeeded() ? "granted" : Outcomes.code(outcome.cause()), end - arrival);
       if (outcome.succeeded()) {
@@ -80,7 +86,10 @@ final class HoldTimes {
 
   /** {@code now}: the grant's time, read once for the wait that ends and the hold that starts. */
   private void granted(String lockKey, long ttlMs, Primitive primitive, long now) {
-    forgetExpired(now);
+    if (now - lastSweep >= SWEEP_EVERY_NS) {
+      lastSweep = now;
+      forgetExpired(now);
+    }
     if (held.size() >= maxTracked) {
       Iterator<?> oldest = held.values().iterator();
       oldest.next();
