@@ -1,4 +1,4 @@
-# Sourced by bench/metrics-ab.sh and bench/metrics-profile.sh (set WORK_NAME first): a work directory,
+# Sourced by bench/metrics-ab*.sh and bench/metrics-profile.sh (set WORK_NAME first): a work directory,
 # removed at exit together with every process whose pid is in PIDS; free_port; and start_redis, which
 # starts a redis-server of the script's own on a free port (REDIS_PORT, REDIS_PID), never 6379's.
 
